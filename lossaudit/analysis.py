@@ -1,0 +1,407 @@
+"""What every property decision of one loss shares, computed once per loss and budget.
+
+A `Context` holds the loss's numeric views, the targets the audit covers (and
+those left out because the loss is undefined there), the symbolic cases a proof
+works on, and per target the breakpoints and sample grids. Property modules
+ask it questions; they never build these themselves.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import numeric
+from .budget import Budget
+from .callables import CallableFailure
+from .kinds import (FiniteSet, IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS, Interval, OneHot, Simplex,
+                    interval_targets, vector_targets)
+from .errors import LossError
+
+
+class Undecidable(Exception):
+    """A property cannot be decided: the reason (and an example input) become an `unknown` verdict."""
+
+    def __init__(self, reason: str, example: dict | None = None):
+        self.reason = reason
+        self.example = example or {}
+        super().__init__(reason)
+
+
+def fmt(v) -> str:
+    """A number as a person would write it (1, 0.5, 1.7, 1e+06)."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "(" + ", ".join(fmt(x) for x in v) + ")"
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    short = f"{v:.6g}"
+    if float(short) == int(float(short)) and float(short) != v and abs(v) < 1e6:
+        return f"{v:.12g}"  # 0.9999999999 must not print as 1
+    return short
+
+
+def finite_or_raise(values: np.ndarray, points, target, what: str = "the loss") -> None:
+    """Undecidable with an example when `values` has a NaN entry (undefined inside the domain).
+
+    ±inf is let through: it is a value beyond float range (exp(800)), which the
+    checks skip, not a hole in the definition.
+    """
+    values = np.asarray(values)
+    bad = np.isnan(values)
+    if bad.any():
+        i = int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad)[0])
+        p = np.asarray(points)[i]
+        raise Undecidable(f"{what} is undefined (NaN) at y_pred = {fmt(p)}, y_true = {fmt(target)} "
+                          "(inside the prediction domain)",
+                          {"y_pred": p.tolist() if hasattr(p, 'tolist') else p, "y_true": _plain(target)})
+
+
+def _plain(v):
+    return list(v) if isinstance(v, (tuple, list, np.ndarray)) else float(v)
+
+
+@dataclass
+class Context:
+    loss: object
+    budget: Budget
+    targets: list
+    excluded: list
+    cache: dict = field(default_factory=dict)
+
+    # -- basics ---------------------------------------------------------------
+    @property
+    def views(self):
+        return self.loss.views
+
+    @property
+    def vector(self) -> bool:
+        return self.loss.kind.vector
+
+    @property
+    def dom(self) -> Interval:
+        return self.loss.pred_domain
+
+    @property
+    def has_expression(self) -> bool:
+        return self.loss.expression is not None
+
+    def rng(self, *keys) -> np.random.Generator:
+        return self.budget.rng(self.loss.fingerprint, *keys)
+
+    @property
+    def seconds(self) -> float:
+        return self.budget.symbolic_seconds
+
+    # -- scalar kinds ----------------------------------------------------------
+    def ideal_direction(self, x, y):
+        """+1 where increasing y_pred moves toward the ideal prediction, -1 where decreasing does (scalar)."""
+        if self.loss.kind.ideal == IDEAL_MARGIN:
+            return np.where(np.asarray(x) * 0 + y > 0, 1.0, -1.0)
+        return np.where(np.asarray(x) < y, 1.0, -1.0)
+
+    def center(self, y: float) -> float:
+        if self.loss.kind.ideal == IDEAL_MARGIN:
+            return 0.0
+        if self.dom.contains(y):
+            return float(y)
+        if self.dom.bounded:
+            return 0.5 * (self.dom.lo + self.dom.hi)
+        return float(min(max(y, self.dom.lo + 1.0), self.dom.hi - 1.0))
+
+    def invariant(self) -> bool:
+        """L depends on y_pred - y_true only (decided symbolically once)."""
+        if "invariant" not in self.cache:
+            from . import symbolic
+            self.cache["invariant"] = bool(self.has_expression and not self.vector
+                                           and symbolic.translation_invariant(self.loss, self.seconds))
+        return self.cache["invariant"]
+
+    def concrete_case(self, y: float):
+        key = ("case", float(y))
+        if key not in self.cache:
+            from . import symbolic
+            self.cache[key] = symbolic.concrete_case(self.loss, y)
+        return self.cache[key]
+
+    def proof_cases(self) -> list:
+        """Cases whose proofs cover every valid target (empty when no expression)."""
+        if "proof_cases" in self.cache:
+            return self.cache["proof_cases"]
+        from . import symbolic
+        cases: list = []
+        if self.has_expression and not self.vector:
+            if isinstance(self.loss.target_domain, FiniteSet):
+                cases = [self.concrete_case(y) for y in self.targets]
+            elif self.invariant():
+                cases = [symbolic.shifted_case(self.loss)]
+            else:
+                cases = symbolic.symbolic_cases(self.loss, tuple(self.excluded))
+        self.cache["proof_cases"] = cases
+        return cases
+
+    def covers_every_target(self) -> bool:
+        """Do the proof cases stand for every valid target (not only the audited ones)?"""
+        return bool(self.proof_cases()) and (not isinstance(self.loss.target_domain, FiniteSet)
+                                            or not self.excluded)
+
+    def structure(self, y: float):
+        from . import symbolic
+        return symbolic.structure(self.concrete_case(y), self.seconds)
+
+    def breakpoints(self, y: float) -> list[float]:
+        """Where x ↦ L(x, y) switches branch or may lose smoothness: exact when possible, else found numerically."""
+        key = ("bp", float(y))
+        if key in self.cache:
+            return self.cache[key]
+        points: list[float] | None = None
+        if self.has_expression:
+            st = self.structure(y)
+            if st is not None:
+                from .symbolic import to_float
+                points = [to_float(b) for b in st.breakpoints]
+        if points is None:
+            points = self.numeric_kinks(y)
+        self.cache[key] = points
+        return points
+
+    def numeric_kinks(self, y: float) -> list[float]:
+        grid = numeric.scalar_grid(self.dom, self.center(y), self.rng("kinks", y), 400)
+        f = lambda x: self.views.value(x, y)  # noqa: E731
+        return numeric.find_kinks(f, grid, self.dom)
+
+    def grid(self, y: float, *keys) -> np.ndarray:
+        """Sample predictions for target y, without isolated points where the formula is 0/0."""
+        x = numeric.scalar_grid(self.dom, self.center(y), self.rng("grid", y, *keys),
+                                self.budget.samples, self.breakpoints(y))
+        return self._drop_removable(x, y)
+
+    def _drop_removable(self, x: np.ndarray, y: float) -> np.ndarray:
+        """Drop sample points where the loss is NaN while it is finite just beside them (0/0 at one point)."""
+        v = self.views.value(x, y)
+        bad = np.isnan(v)
+        if not bad.any():
+            return x
+        h = 1e-7 * np.maximum(1.0, np.abs(x[bad]))
+        beside = np.isfinite(self.views.value(x[bad] - h, y)) & np.isfinite(self.views.value(x[bad] + h, y))
+        drop = np.zeros(x.shape, dtype=bool)
+        drop[np.flatnonzero(bad)[beside]] = True
+        return x[~drop]
+
+    # -- vector kinds -------------------------------------------------------------
+    def vector_samples(self, y, *keys, n: int | None = None) -> np.ndarray:
+        return numeric.vector_samples(self.loss.pred_domain, self.loss.K, np.asarray(y, float),
+                                      self.rng("vsamples", tuple(y), *keys), n or self.budget.samples // 2)
+
+
+def build_context(loss, budget: Budget) -> Context:
+    """The shared context of one loss: valid targets (undefined ones left out) and caches."""
+    key = ("context", budget)
+    cached = loss.__dict__.setdefault("_contexts", {})
+    if key in cached:
+        return cached[key]
+    candidates = _candidate_targets(loss)
+    valid, excluded = [], []
+    for y in candidates:
+        (valid if _defined_at(loss, y, budget) else excluded).append(y)
+    if not valid:
+        shown = ", ".join(fmt(y) for y in candidates)
+        raise LossError(f"{loss.name!r} is undefined (not finite) almost everywhere in its prediction domain "
+                        f"{loss.pred_domain} for every audited target ({shown}); check the formula "
+                        "or narrow the domains")
+    ctx = Context(loss, budget, valid, excluded)
+    cached[key] = ctx
+    return ctx
+
+
+def _candidate_targets(loss) -> list:
+    dom = loss.target_domain
+    if loss.kind.vector:
+        return vector_targets(loss.kind, dom, loss.K)
+    if isinstance(dom, FiniteSet):
+        return sorted(dom.values, reverse=True)  # the positive label first: +1 before -1, 1 before 0
+    return interval_targets(dom)
+
+
+def _defined_at(loss, y, budget) -> bool:
+    """Finite at more than half of a probe of the prediction domain (callable failures count as undefined)."""
+    rng = budget.rng(loss.fingerprint, "probe")
+    try:
+        if loss.kind.vector:
+            X = numeric.vector_samples(loss.pred_domain, loss.K, np.asarray(y, float), rng, 60)
+            values = loss.views.value(X, np.asarray(y, float))
+        else:
+            x = numeric.scalar_grid(loss.pred_domain, 0.0, rng, 60)
+            values = loss.views.value(x, y)
+    except CallableFailure:
+        return True  # the callable's failures are reported by each property, not hidden here
+    return bool(np.mean(np.isfinite(values)) > 0.5)
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A point where x ↦ L(x, y) is not differentiable: its one-sided derivatives (±inf for a jump)."""
+
+    point: float
+    left: float
+    right: float
+    jump: bool = False       # the value itself jumps (not continuous there)
+    exact: object = None     # the sympy number, when known exactly
+
+
+def _kinks(ctx: Context, y: float) -> list:
+    key = ("kinks", float(y))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    found = None
+    if ctx.has_expression:
+        found = _exact_kinks(ctx, y)
+    if found is None:
+        f = lambda x: ctx.views.value(x, y)  # noqa: E731
+        found = []
+        for b in ctx.breakpoints(y):
+            left, right, is_kink = numeric.slope_gap(f, b, ctx.dom)
+            if is_kink:
+                found.append(Kink(b, left, right, numeric.value_jumps(f, b, ctx.dom)))
+    ctx.cache[key] = found
+    return found
+
+
+def _exact_kinks(ctx: Context, y: float):
+    from . import symbolic as S
+    case = ctx.concrete_case(y)
+    st = S.structure(case, ctx.seconds)
+    if st is None:
+        return None
+    found = []
+    for b in st.breakpoints:
+        sides = one_sided_derivatives(case, st, b, ctx.seconds)
+        if sides is None:
+            return None
+        left, right, continuous = sides
+        if not (left == right and math.isfinite(left)):
+            found.append(Kink(S.to_float(b), left, right, not continuous, b))
+    return found
+
+
+def one_sided_derivatives(case, st, b, seconds):
+    """(left, right, continuous): one-sided derivatives at breakpoint b, exactly; ±inf where the value jumps."""
+    from . import symbolic as S
+    rows = S.breakpoint_orders(case, b, seconds, max_order=1)
+    fb = S.value_at(case, b, seconds)
+    if fb is None or not S.is_finite_number(fb) or rows[0][0] is None or rows[0][1] is None:
+        return None
+    left_piece, right_piece = st.piece_left_of(b), st.piece_right_of(b)
+    out = []
+    continuous = True
+    for side, limit, piece in (("-", rows[0][0], left_piece), ("+", rows[0][1], right_piece)):
+        gap = S.sign_of(fb - limit) if S.is_finite_number(limit) else None
+        if gap is None and not S.is_finite_number(limit):
+            return None
+        if gap:
+            # the value jumps: the difference quotient runs off to ±inf
+            continuous = False
+            out.append(math.copysign(math.inf, gap if side == "-" else -gap))
+            continue
+        d = S.one_sided(S.derivative(piece.expr), b, side, seconds)
+        if d is None:
+            return None
+        out.append(S.to_float(d))
+    return out[0], out[1], continuous
+
+
+Context.kinks = _kinks
+
+
+def lines(ctx: Context, y, count: int = 6) -> list:
+    """Lines through the prediction domain, p + s·d for s in (s_lo, s_hi), with simple numbers.
+
+    p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
+    direction (e_i − e_j on the simplex), so kinks along them land on simple points.
+    """
+    from .kinds import Simplex
+    rng = ctx.rng("lines", tuple(y))
+    k = ctx.loss.K
+    dom = ctx.loss.pred_domain
+    out = []
+    for n in range(count):
+        i, j = int(rng.integers(0, k)), int(rng.integers(0, k - 1))
+        j = j if j < i else j + 1
+        d = [0.0] * k
+        if isinstance(dom, Simplex):
+            parts = rng.multinomial(100 - k, np.ones(k) / k) + 1
+            p = [float(v) / 100 for v in parts]
+            d[i], d[j] = 1.0, -1.0
+            out.append((p, d, -p[i], p[j]))
+            continue
+        d[i] = 1.0
+        if n % 2:
+            d[j] = -1.0
+        if dom.bounded:
+            p = [round(float(v), 2) for v in rng.uniform(dom.lo + 0.05 * (dom.hi - dom.lo),
+                                                          dom.hi - 0.05 * (dom.hi - dom.lo), size=k)]
+            lo = max(dom.lo - p[i], (p[j] - dom.hi) if n % 2 else -np.inf)
+            hi = min(dom.hi - p[i], (p[j] - dom.lo) if n % 2 else np.inf)
+            out.append((p, d, float(lo), float(hi)))
+        else:
+            p = [round(float(v), 1) for v in rng.normal(0, 2, size=k)]
+            out.append((p, d, -np.inf, np.inf))
+    return out
+
+
+Context.lines = lines
+
+
+def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
+    """(s, left, right, jump) kinks of s ↦ L(p + s·d, y): exact for expressions, numeric otherwise."""
+    from . import symbolic as S
+    if ctx.has_expression:
+        case = S.line_case(ctx.loss, y, p, d, s_lo, s_hi)
+        st = S.structure(case, ctx.seconds)
+        if st is not None:
+            out = []
+            for b in st.breakpoints:
+                sides = one_sided_derivatives(case, st, b, ctx.seconds)
+                if sides is not None and not (sides[0] == sides[1] and math.isfinite(sides[0])):
+                    out.append((S.to_float(b), sides[0], sides[1], not sides[2]))
+            return out
+    P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
+    f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
+    dom = Interval(s_lo, s_hi)
+    grid = numeric.scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
+    out = []
+    for s0 in numeric.find_kinks(f, grid, dom, max_kinks=3):
+        left, right, is_kink = numeric.slope_gap(f, s0, dom)
+        if is_kink:
+            out.append((s0, left, right, numeric.value_jumps(f, s0, dom)))
+    return out
+
+
+def vector_kink(ctx: Context):
+    """The first confirmed kink along lines through the domain: (y, point, direction, left, right, jump) or None."""
+    if "vector_kink" in ctx.cache:
+        return ctx.cache["vector_kink"]
+    from .witness import Checker, kink_confirmed
+    chk = Checker(ctx.loss)
+    found = None
+    for y in ctx.targets:
+        for p, d, s_lo, s_hi in ctx.lines(y):
+            for s0, left, right, jump in _line_kinks(ctx, y, p, d, s_lo, s_hi):
+                point = [pi + s0 * di for pi, di in zip(p, d)]
+                if kink_confirmed(chk, point, list(y), d):
+                    found = (y, point, d, left, right, jump)
+                    break
+            if found:
+                break
+        if found:
+            break
+    ctx.cache["vector_kink"] = found
+    return found
+
+
+Context.vector_kink = vector_kink

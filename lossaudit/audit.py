@@ -1,0 +1,250 @@
+"""audit(): resolve what to audit, run the property analyzers, collect a Report.
+
+Losses are audited in forked worker processes when there are several (or when a
+user's callable could hang): each property runs under a deadline inside its
+worker, and a worker that overruns even that is killed, its remaining
+properties reported `unknown (timed out)`. Results do not depend on the order
+in which workers finish: every (loss, property) draws from its own seeded
+generator.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from typing import Callable, Iterable
+
+from .budget import DEFAULT_SAMPLES, Budget
+from .errors import LossAuditError, LossError, UnknownLossError
+from .kinds import Domain
+from .loss import Loss
+from .report import LossResult, Report, qualify
+from .timeouts import PropertyTimeout, deadline
+from .verdict import parse_properties, unknown
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def resolve(target=None, *, kind: str | None = None, name: str | None = None, params: dict | None = None,
+            pred_domain: Domain | None = None, target_domain: Domain | None = None,
+            classes: int | None = None) -> list[Loss]:
+    """What to audit: None (every built-in), a name, an expression (with kind), a callable,
+    a "file.py:func" / "module:func" spec (with kind), a Loss, or a list of these."""
+    from . import catalog_loader as catalog
+    from .callables import load_callable, looks_like_callable_spec
+    if target is None:
+        losses = list(catalog.builtins())
+    elif isinstance(target, (list, tuple)):
+        losses = [l for t in target for l in resolve(t, kind=kind, pred_domain=pred_domain,
+                                                      target_domain=target_domain, classes=classes)]
+    elif isinstance(target, Loss):
+        losses = [target]
+    elif callable(target):
+        losses = [Loss.from_callable(target, _need_kind(kind, "a callable"), name=name, pred_domain=pred_domain,
+                                     target_domain=target_domain, classes=classes)]
+    elif isinstance(target, str):
+        losses = [_from_text(target, kind, name, params, pred_domain, target_domain, classes)]
+        params = None if losses[0].source in ("expression",) else params
+    else:
+        raise LossError(f"cannot audit {target!r}: give a built-in name, an expression, or a callable")
+    if params:
+        losses = [l.with_values(params) for l in losses]
+    if (pred_domain or target_domain or classes) and any(l.source.startswith("catalog/") for l in losses):
+        losses = [_override(l, pred_domain, target_domain, classes) for l in losses]
+    return losses
+
+
+def _from_text(text, kind, name, params, pred_domain, target_domain, classes) -> Loss:
+    from . import catalog_loader as catalog
+    from .callables import load_callable, looks_like_callable_spec
+    if kind is None:
+        try:
+            return catalog.find(text)
+        except UnknownLossError:
+            if looks_like_callable_spec(text):
+                raise LossError(f"auditing the callable {text!r} needs its kind (--kind)") from None
+            if any(c in text for c in "()+-*/ "):
+                raise LossError(f"auditing the expression {text!r} needs its kind (--kind: regression, positive, "
+                                "margin, probability, logits, distribution or vector)") from None
+            raise
+    if looks_like_callable_spec(text):
+        func = load_callable(text)
+        return Loss.from_callable(func, kind, name=name or text.rsplit(":", 1)[1], pred_domain=pred_domain,
+                                  target_domain=target_domain, classes=classes, source=text)
+    return Loss.from_expression(text, kind, name=name, params=params, pred_domain=pred_domain,
+                                target_domain=target_domain, classes=classes)
+
+
+def _need_kind(kind, what):
+    if kind is None:
+        raise LossError(f"auditing {what} needs its kind (regression, positive, margin, probability, logits, "
+                        "distribution or vector)")
+    return kind
+
+
+def _override(loss: Loss, pred, target, classes) -> Loss:
+    from dataclasses import replace
+    changed = replace(loss, pred_override=pred or loss.pred_override,
+                      target_override=target or loss.target_override, classes=classes or loss.classes)
+    changed._validate_common()
+    return changed
+
+
+def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 0, samples: int | None = None,
+          params: dict | None = None, pred_domain: Domain | None = None, target_domain: Domain | None = None,
+          classes: int | None = None, require=None, timeout: float | None = None, name: str | None = None,
+          workers: int | None = None, progress: Callable | None = None) -> Report:
+    """Audit losses and return a Report.
+
+        audit()                                   every built-in
+        audit("huber")                            a built-in (by name or alias)
+        audit("log(cosh(y_pred - y_true))", kind="regression")
+        audit(my_fn, kind="margin")               a callable f(y_pred, y_true) over numpy arrays
+        audit("losses.py:my_loss", kind="regression")
+
+    `require` ("convexity,smoothness") marks which losses qualify; `progress`
+    is called as progress(done, total, name) after each loss.
+    """
+    props = parse_properties(properties)
+    required = parse_properties(require) if require else None
+    if required:
+        props = tuple(p for p in parse_properties(tuple(set(props) | set(required))))
+    try:
+        budget = Budget(seed=seed, samples=samples or DEFAULT_SAMPLES, timeout=timeout or DEFAULT_TIMEOUT)
+    except ValueError as exc:
+        raise LossError(str(exc)) from None
+    losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
+                     target_domain=target_domain, classes=classes)
+    single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")
+    results = run(losses, props, budget, workers=workers, progress=progress, strict=single_user_loss)
+    for r in results:
+        if required:
+            r.qualifies = qualify(r, required)
+    return Report(results, props, seed=seed, samples=budget.samples, require=required)
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+def run(losses: list, props: tuple, budget: Budget, *, workers: int | None = None,
+        progress: Callable | None = None, strict: bool = False) -> list[LossResult]:
+    """One LossResult per loss, in order. `strict`: a LossAuditError of a loss propagates (a lone user loss)."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    parallel = workers > 1 and len(losses) > 1 or any(l.func is not None for l in losses)
+    if parallel and "fork" in mp.get_all_start_methods():
+        return _run_forked(losses, props, budget, max(workers, 1), progress, strict)
+    results = []
+    for i, loss in enumerate(losses):
+        results.append(_audit_one(loss, props, budget, strict))
+        if progress:
+            progress(i + 1, len(losses), loss.name)
+    return results
+
+
+def _audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send=None) -> LossResult:
+    from .analysis import build_context
+    from .properties import decide
+    try:
+        ctx = build_context(loss, budget)
+    except LossAuditError as exc:
+        if strict:
+            raise
+        verdicts = {p: unknown(p, str(exc)) for p in props}
+        return LossResult(loss, verdicts)
+    verdicts = {}
+    for p in props:
+        try:
+            with deadline(budget.timeout, PropertyTimeout):
+                verdicts[p] = decide(p, loss, budget)
+        except PropertyTimeout:
+            verdicts[p] = unknown(p, f"timed out after {budget.timeout:g} s (raise --timeout to allow longer)")
+        if send is not None:
+            send(("verdict", p, verdicts[p]))
+    return LossResult(loss, verdicts, excluded_targets=_excluded(ctx))
+
+
+def _excluded(ctx) -> list:
+    return [{"y_true": y, "reason": "the loss is undefined (not finite) there"} for y in ctx.excluded]
+
+
+def _run_forked(losses, props, budget, workers, progress, strict) -> list[LossResult]:
+    """Each loss in its own forked child; a child that outlives its deadline is killed."""
+    from multiprocessing.connection import wait
+    ctx = mp.get_context("fork")
+    pending = list(range(len(losses)))
+    running = {}       # connection -> (index, process, started, verdicts so far)
+    results: dict = {}
+    hard_limit = budget.timeout * len(props) + 30.0
+    done = 0
+    while pending or running:
+        while pending and len(running) < workers:
+            i = pending.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(losses[i], props, budget, strict, child), daemon=True)
+            proc.start()
+            child.close()
+            running[parent] = (i, proc, time.monotonic(), {})
+        ready = wait(list(running), timeout=1.0)
+        for conn in ready:
+            i, proc, started, partial = running[conn]
+            try:
+                msg = conn.recv()
+            except EOFError:
+                msg = ("died", None)
+            finished = _handle(msg, i, losses, props, partial, results)
+            if finished:
+                conn.close()
+                proc.join(timeout=5)
+                del running[conn]
+                done += 1
+                if progress:
+                    progress(done, len(losses), losses[i].name)
+        now = time.monotonic()
+        for conn, (i, proc, started, partial) in list(running.items()):
+            if now - started > hard_limit:
+                proc.kill()
+                proc.join(timeout=5)
+                conn.close()
+                del running[conn]
+                verdicts = {p: partial.get(p) or unknown(p, f"timed out (the audit of this loss was stopped after "
+                                                         f"{hard_limit:g} s)") for p in props}
+                results[i] = LossResult(losses[i], verdicts)
+                done += 1
+                if progress:
+                    progress(done, len(losses), losses[i].name)
+    return [results[i] for i in range(len(losses))]
+
+
+def _handle(msg, i, losses, props, partial, results) -> bool:
+    kind = msg[0]
+    if kind == "verdict":
+        partial[msg[1]] = msg[2]
+        return False
+    if kind == "result":
+        results[i] = LossResult(losses[i], msg[1], excluded_targets=msg[2])
+        return True
+    if kind == "error":
+        raise LossError(msg[1])
+    reason = "the audit process died unexpectedly (the callable may have crashed the interpreter)"
+    results[i] = LossResult(losses[i], {p: partial.get(p) or unknown(p, reason) for p in props})
+    return True
+
+
+def _child(loss, props, budget, strict, conn) -> None:
+    try:
+        result = _audit_one(loss, props, budget, strict, send=conn.send)
+        # verdicts are plain data; the parent keeps its own Loss (a callable may not pickle)
+        conn.send(("result", result.verdicts, result.excluded_targets))
+    except LossAuditError as exc:
+        conn.send(("error", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
+        conn.send(("error", f"internal error while auditing {loss.name!r}: {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def audit_many(targets: Iterable, **options) -> Report:
+    """Audit several targets at once (names, expressions, callables) as one report."""
+    return audit(list(targets), **options)

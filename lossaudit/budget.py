@@ -1,0 +1,43 @@
+"""Budget: everything that bounds an audit's work, passed down as one object."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+DEFAULT_SAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How hard to look, and for how long.
+
+    seed              the sampling seed; the same seed gives byte-identical reports
+    samples           sample points per property (and per target)
+    rtol              relative tolerance: a violation must exceed rtol x the magnitudes involved
+    symbolic_seconds  time limit of one symbolic step (a timeout means "could not prove")
+    timeout           wall-clock limit per property for a loss (callables can hang)
+    """
+
+    seed: int = 0
+    samples: int = DEFAULT_SAMPLES
+    rtol: float = 1e-9
+    symbolic_seconds: float = 4.0
+    timeout: float = 60.0
+
+    def __post_init__(self):
+        if self.samples < 50:
+            raise ValueError(f"samples must be at least 50; {self.samples} was given")
+        if self.timeout <= 0:
+            raise ValueError(f"timeout must be positive; {self.timeout} was given")
+        if self.seed < 0:
+            raise ValueError(f"seed must be nonnegative; {self.seed} was given")
+
+    def rng(self, *keys: str) -> np.random.Generator:
+        """A generator seeded by the seed and the given keys (loss, property, ...), stable across runs."""
+        digest = hashlib.sha256("\x1f".join(map(str, keys)).encode()).digest()
+        return np.random.default_rng([self.seed, int.from_bytes(digest[:8], "little")])
+
+    def with_(self, **changes) -> "Budget":
+        return replace(self, **changes)

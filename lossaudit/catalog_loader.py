@@ -1,0 +1,230 @@
+"""The built-in losses: catalog/*.toml -> Loss, validated.
+
+Each file holds `[[loss]]` entries (definitions only, never verdicts):
+
+    [[loss]]
+    name = "huber"                     # required: lowercase letters, digits, _
+    aliases = ["huber_loss"]           # other names that find it
+    kind = "regression"                # one of lossaudit.kinds.KINDS
+    role = "loss"                      # or "metric" (default "loss")
+    expression = "..."                 # the expression language (lossaudit.expr)
+    description = "..."                # one line
+    references = ["..."]               # papers or library docs
+    classes = 3                        # K, vector kinds only
+    pred_domain = "(0, 1)"             # narrow the kind's domains (optional)
+    target_domain = "{0, 1}"
+    [loss.parameters.delta]
+    default = 1.0
+    range = "(0, inf)"
+    description = "..."
+    [loss.equivalents]
+    pytorch = "torch.nn.HuberLoss(delta=1.0)"
+
+Any problem is a CatalogError naming the file, the entry and the field.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from .errors import CatalogError, LossAuditError, UnknownLossError
+from .kinds import KINDS, Interval, parse_domain
+from .loss import ROLES, Loss, Parameter
+
+ENTRY_FIELDS = {"name", "aliases", "kind", "role", "expression", "description", "references",
+                "classes", "pred_domain", "target_domain", "parameters", "equivalents"}
+REQUIRED = ("name", "kind", "expression", "description", "references")
+PARAMETER_FIELDS = {"default", "range", "description"}
+FRAMEWORKS = ("pytorch", "keras", "tensorflow", "optax", "jax", "sklearn", "scipy", "xgboost", "lightgbm",
+              "segmentation_models", "monai")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def catalog_dir() -> Path:
+    """Where the built-in catalog lives: $LOSSAUDIT_CATALOG, the source tree, or the installed copy."""
+    env = os.environ.get("LOSSAUDIT_CATALOG")
+    if env:
+        return Path(env)
+    source = Path(__file__).resolve().parent.parent / "catalog"
+    if source.is_dir():
+        return source
+    from importlib import resources
+    return Path(str(resources.files("lossaudit.builtin_catalog")))
+
+
+def load(directory: str | Path | None = None) -> list[Loss]:
+    """Every entry of every catalog file, validated; raises CatalogError on the first problem."""
+    folder = Path(directory) if directory is not None else catalog_dir()
+    if not folder.is_dir():
+        raise CatalogError("the catalog folder does not exist", file=str(folder))
+    losses: list[Loss] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for loss in _load_file(path):
+            for key in (loss.name,) + loss.aliases:
+                if key in seen:
+                    raise CatalogError(f"the name {key!r} is already used by {seen[key]}",
+                                       file=path.name, entry=loss.name,
+                                       field="name" if key == loss.name else "aliases")
+                seen[key] = f"entry {loss.name!r}"
+            losses.append(loss)
+    return losses
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> tuple:
+    return tuple(load(directory))
+
+
+def builtins() -> tuple:
+    """The built-in losses (loaded once per process)."""
+    return _cached(str(catalog_dir()))
+
+
+def find(name: str) -> Loss:
+    """A built-in loss by name or alias; UnknownLossError suggests near names."""
+    key = name.strip().lower().replace("-", "_")
+    for loss in builtins():
+        if key == loss.name or key in loss.aliases:
+            return loss
+    import difflib
+    names = [l.name for l in builtins()] + [a for l in builtins() for a in l.aliases]
+    close = difflib.get_close_matches(key, names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `lossaudit list` shows them all"
+    raise UnknownLossError(f"no built-in loss is named {name!r}{hint}")
+
+
+def _load_file(path: Path) -> list[Loss]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"not valid TOML: {exc}", file=path.name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the file: {exc}", file=path.name) from None
+    unknown_top = set(data) - {"loss"}
+    if unknown_top:
+        raise CatalogError(f"unknown top-level key(s) {sorted(unknown_top)}; entries are [[loss]] tables",
+                           file=path.name)
+    entries = data.get("loss", [])
+    if not isinstance(entries, list):
+        raise CatalogError("entries must be written as [[loss]] tables", file=path.name)
+    return [_entry(path.name, i, e) for i, e in enumerate(entries)]
+
+
+def _entry(file: str, index: int, raw: dict) -> Loss:
+    label = str(raw.get("name", f"#{index + 1}"))
+
+    def fail(message, field=None):
+        raise CatalogError(message, file=file, entry=label, field=field)
+
+    for key in raw:
+        if key not in ENTRY_FIELDS:
+            fail(f"unknown field (the fields are {', '.join(sorted(ENTRY_FIELDS))})", key)
+    for key in REQUIRED:
+        if key not in raw:
+            fail("this required field is missing", key)
+    name = _text(raw["name"], fail, "name")
+    if not NAME_PATTERN.fullmatch(name):
+        fail("a name is lowercase letters, digits and _ , starting with a letter", "name")
+    aliases = tuple(_text(a, fail, "aliases") for a in _list(raw.get("aliases", []), fail, "aliases"))
+    for a in aliases:
+        if not NAME_PATTERN.fullmatch(a):
+            fail(f"the alias {a!r} is not lowercase letters, digits and _", "aliases")
+    kind = _text(raw["kind"], fail, "kind")
+    if kind not in KINDS:
+        fail(f"unknown kind {kind!r} (the kinds are {', '.join(KINDS)})", "kind")
+    role = _text(raw.get("role", "loss"), fail, "role")
+    if role not in ROLES:
+        fail(f"unknown role {role!r} (loss or metric)", "role")
+    references = tuple(_text(r, fail, "references") for r in _list(raw["references"], fail, "references"))
+    if not references:
+        fail("at least one reference is needed", "references")
+    params = _parameters(raw.get("parameters", {}), fail)
+    equivalents = _equivalents(raw.get("equivalents", {}), fail)
+    domains = {}
+    for key in ("pred_domain", "target_domain"):
+        if key in raw:
+            try:
+                domains[key] = parse_domain(_text(raw[key], fail, key))
+            except LossAuditError as exc:
+                fail(str(exc), key)
+    classes = raw.get("classes")
+    if classes is not None and (not isinstance(classes, int) or isinstance(classes, bool)):
+        fail("classes must be an integer", "classes")
+    try:
+        return Loss.from_expression(
+            _text(raw["expression"], fail, "expression"), KINDS[kind], name=name, parameters=params,
+            role=role, pred_domain=domains.get("pred_domain"), target_domain=domains.get("target_domain"),
+            classes=classes, source=f"catalog/{file}", aliases=aliases,
+            description=_text(raw["description"], fail, "description"), references=references,
+            equivalents=equivalents)
+    except CatalogError:
+        raise
+    except LossAuditError as exc:
+        field = "expression" if type(exc).__name__ == "ExpressionError" else _guess_field(str(exc))
+        fail(str(exc), field)
+
+
+def _guess_field(message: str) -> str:
+    for key in ("classes", "domain", "parameter", "role"):
+        if key in message:
+            return {"domain": "pred_domain", "parameter": "parameters"}.get(key, key)
+    return "expression"
+
+
+def _parameters(raw, fail) -> tuple:
+    if not isinstance(raw, dict):
+        fail("parameters must be a table of [loss.parameters.NAME] tables", "parameters")
+    out = []
+    for pname, spec in raw.items():
+        where = f"parameters.{pname}"
+        if not isinstance(spec, dict):
+            fail("a parameter is a table with default, range and description", where)
+        for key in spec:
+            if key not in PARAMETER_FIELDS:
+                fail(f"unknown field {key!r} (the fields are default, range, description)", where)
+        if "default" not in spec:
+            fail("the default value is missing", where + ".default")
+        default = spec["default"]
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            fail(f"the default must be a number; {default!r} was given", where + ".default")
+        try:
+            rng = parse_domain(spec.get("range", "(-inf, inf)"))
+        except LossAuditError as exc:
+            fail(str(exc), where + ".range")
+        if not isinstance(rng, Interval):
+            fail("a range is an interval such as \"(0, inf)\"", where + ".range")
+        if not rng.contains(float(default)):
+            fail(f"the default {default} lies outside the range {rng}", where + ".default")
+        out.append(Parameter(pname, float(default), rng, str(spec.get("description", ""))))
+    return tuple(out)
+
+
+def _equivalents(raw, fail) -> tuple:
+    if not isinstance(raw, dict):
+        fail("equivalents must be a table: framework = \"how\"", "equivalents")
+    for key, value in raw.items():
+        if key not in FRAMEWORKS:
+            fail(f"unknown framework {key!r} (known: {', '.join(FRAMEWORKS)})", f"equivalents.{key}")
+        if not isinstance(value, str):
+            fail("an equivalent is a string", f"equivalents.{key}")
+    return tuple(raw.items())
+
+
+def _text(value, fail, field) -> str:
+    if not isinstance(value, str):
+        fail(f"must be a string; {type(value).__name__} was given", field)
+    return value
+
+
+def _list(value, fail, field) -> list:
+    if not isinstance(value, list):
+        fail(f"must be a list; {type(value).__name__} was given", field)
+    return value

@@ -1,0 +1,60 @@
+"""One error family for everything a user can get wrong.
+
+Every message names the input it is about (the expression and column, the
+catalog file, entry and field, the callable's path). The CLI prints the message
+and exits with status 2; it never shows a traceback for these.
+"""
+from __future__ import annotations
+
+
+class LossAuditError(Exception):
+    """Bad input to lossaudit; the CLI turns it into exit status 2."""
+
+
+class ExpressionError(LossAuditError):
+    """An expression outside the grammar, with the offending token and its column."""
+
+    def __init__(self, message: str, *, text: str | None = None, column: int | None = None,
+                 token: str | None = None):
+        self.text = text
+        self.column = column  # 1-based
+        self.token = token
+        where = f" at column {column}" if column is not None else ""
+        shown = ""
+        if text is not None and len(text) <= 120:
+            shown = f" in {text!r}"
+        super().__init__(f"{message}{where}{shown}")
+
+
+class CatalogError(LossAuditError):
+    """A malformed catalog file; names the file, the entry and the field."""
+
+    def __init__(self, message: str, *, file: str, entry: str | None = None,
+                 field: str | None = None):
+        self.file, self.entry, self.field = file, entry, field
+        place = f"catalog file {file}"
+        if entry is not None:
+            place += f", entry {entry!r}"
+        if field is not None:
+            place += f", field {field!r}"
+        super().__init__(f"{place}: {message}")
+
+
+class LossError(LossAuditError):
+    """A loss that cannot be audited as given (bad parameter value, bad domain, ...)."""
+
+
+class UnknownLossError(LossAuditError):
+    """A name that is neither a built-in loss nor one of its aliases."""
+
+
+class UnknownPropertyError(LossAuditError):
+    """A property name that is not one of the six."""
+
+
+class DomainError(LossAuditError):
+    """A domain written in a form lossaudit cannot read, or an empty one."""
+
+
+class CallableError(LossAuditError):
+    """A Python callable that cannot be imported or called as a loss."""

@@ -1,0 +1,395 @@
+"""Shared numeric machinery: sampling grids, finite differences, one-sided slopes, growth tests.
+
+Every function is vectorised over arrays of points (no Python loops over sample
+points) and takes its randomness from the one seeded `numpy.random.Generator`
+it is given. Property modules use these and never re-implement them.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .kinds import Interval
+
+EPS = np.finfo(float).eps
+DECADES = np.arange(-6, 7)                  # 1e-6 .. 1e6
+MANTISSAS = np.array([1.0, 1.5, 2.0, 3.0, 5.0, 7.0])
+NEAR = 10.0 ** -np.arange(1, 10)             # approach distances to breakpoints and edges
+PER_DECADE = 4                               # points per decade on paths toward gross errors
+
+
+# ---------------------------------------------------------------------------
+# Grids
+
+def _inside(points: np.ndarray, dom: Interval) -> np.ndarray:
+    keep = np.isfinite(points) & (points > dom.lo) & (points < dom.hi)
+    return points[keep]
+
+
+def scalar_grid(dom: Interval, center: float, rng: np.random.Generator, n: int,
+                breakpoints=()) -> np.ndarray:
+    """Sample predictions in the open interval `dom`: scales 1e-6..1e6 around `center` and 0,
+    both signs, the domain's edges, and dense around every breakpoint. Sorted, unique."""
+    lo, hi = dom.lo, dom.hi
+    fixed = (MANTISSAS[:, None] * 10.0 ** DECADES[None, :]).ravel()
+    parts = [np.array([center]), center + fixed, center - fixed, fixed, -fixed,
+             np.array([0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0])]
+    m = max(n // 2, 16)
+    mags = 10.0 ** rng.uniform(-6, 6, size=m)
+    signs = rng.choice([-1.0, 1.0], size=m)
+    parts += [center + signs * mags, rng.uniform(-10, 10, size=m // 2) + center]
+    if math.isfinite(lo):
+        width = (hi - lo) if math.isfinite(hi) else max(1.0, abs(lo))
+        parts += [lo + width * NEAR, lo + width * rng.uniform(0, 1, size=m // 2) ** 3]
+    if math.isfinite(hi):
+        width = (hi - lo) if math.isfinite(lo) else max(1.0, abs(hi))
+        parts += [hi - width * NEAR, hi - width * rng.uniform(0, 1, size=m // 2) ** 3]
+    if math.isfinite(lo) and math.isfinite(hi):
+        parts.append(rng.uniform(lo, hi, size=m))
+    for b in breakpoints:
+        scale = max(1.0, abs(b))
+        parts += [np.array([b]), b + scale * NEAR, b - scale * NEAR,
+                  b + scale * rng.uniform(-0.5, 0.5, size=16)]
+    points = _inside(np.concatenate(parts), dom)
+    return np.unique(points)
+
+
+def gross_sequence(dom: Interval, start: float, direction: int, decades: int = 14,
+                   per_decade: int = PER_DECADE) -> np.ndarray:
+    """Points moving from `start` toward the domain's end in `direction` (+1 / -1), geometrically.
+
+    Toward an infinite end: start ± 10^k; toward a finite end e: e ∓ |e - start|·10^-k;
+    k runs over `decades` decades in steps of 1/per_decade.
+    """
+    end = dom.hi if direction > 0 else dom.lo
+    k = np.arange(decades * per_decade, dtype=float) / per_decade
+    if math.isinf(end):
+        pts = start + direction * 10.0 ** k
+    else:
+        gap = abs(end - start)
+        pts = end - direction * gap * 10.0 ** -(k + 1)
+    return _inside(pts, dom)
+
+
+def approach(point: float, side: int, scale: float = 1.0, decades: int = 12,
+             per_decade: int = PER_DECADE) -> np.ndarray:
+    """point + side·scale·10^-k, k from 1 over `decades` decades: a sequence approaching `point` from one side."""
+    k = 1 + np.arange(decades * per_decade, dtype=float) / per_decade
+    return point + side * scale * 10.0 ** -k
+
+
+# ---------------------------------------------------------------------------
+# Finite differences (for callables; expressions have exact derivatives)
+
+def _step(x: np.ndarray, dom: Interval, rel: float) -> np.ndarray:
+    h = rel * np.maximum(1.0, np.abs(x))
+    room = np.minimum(x - dom.lo, dom.hi - x) * 0.25
+    return np.minimum(h, np.where(np.isfinite(room) & (room > 0), room, h))
+
+
+def fd_first(f, x: np.ndarray, dom: Interval) -> np.ndarray:
+    """df/dx by central differences with one Richardson step (error O(h^4))."""
+    x = np.asarray(x, dtype=float)
+    h = _step(x, dom, 1e-3)
+    d1 = (f(x + h) - f(x - h)) / (2 * h)
+    d2 = (f(x + h / 2) - f(x - h / 2)) / h
+    return (4 * d2 - d1) / 3
+
+
+def fd_second(f, x: np.ndarray, dom: Interval) -> np.ndarray:
+    """d2f/dx2 by central second differences with one Richardson step."""
+    x = np.asarray(x, dtype=float)
+    h = _step(x, dom, 1e-2)
+    f0 = f(x)
+    a = (f(x + h) - 2 * f0 + f(x - h)) / h ** 2
+    b = (f(x + h / 2) - 2 * f0 + f(x - h / 2)) / (h / 2) ** 2
+    return (4 * b - a) / 3
+
+
+def one_sided_slope(f, x0: float, side: int, dom: Interval, scale: float = 1.0) -> float:
+    """The one-sided derivative of f at x0 from `side` (+1 right, -1 left), by Richardson extrapolation.
+
+    A jump in f gives ±inf. The sequence of difference quotients is extrapolated
+    while it converges; a divergent sequence reports its last, largest value's sign as ±inf.
+    """
+    hs = scale * max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 9, dtype=float)
+    hs = hs[(x0 + side * hs > dom.lo) & (x0 + side * hs < dom.hi)]
+    if hs.size < 3:
+        return math.nan
+    f0 = f(np.array([x0]))[0]
+    vals = f(x0 + side * hs)
+    q = (vals - f0) / (side * hs)
+    if not np.all(np.isfinite(q)):
+        return math.nan
+    if abs(vals[-1] - f0) > 1e-6 * max(1.0, abs(f0)) and abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
+        return math.copysign(math.inf, q[-1])
+    rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
+    return float(rich[-3] if rich.size >= 3 else rich[-1])
+
+
+def _vector_step(X: np.ndarray, rel: float, room: np.ndarray | None) -> np.ndarray:
+    h = rel * np.maximum(1.0, np.abs(X)).max(axis=1)
+    if room is not None:
+        h = np.minimum(h, 0.25 * room)
+    return h
+
+
+def fd_gradient(f, X: np.ndarray, directions: np.ndarray | None = None, room: np.ndarray | None = None,
+                rel: float = 1e-4) -> np.ndarray:
+    """Derivatives of f: (n, K) -> (n,) along each row of `directions` (default: the coordinates).
+
+    With directions P e_j (P the projection onto the simplex's tangent space) the
+    result is the projected gradient P ∇f. `room` bounds the step (distance to the
+    domain's edge per point). Central differences with one Richardson step.
+    """
+    n, k = X.shape
+    dirs = np.eye(k) if directions is None else directions
+    h = _vector_step(X, rel, room)[:, None]
+    out = np.empty((n, dirs.shape[0]))
+    for j, d in enumerate(dirs):  # a loop over K <= 8 directions, not over points
+        a = (f(X + h * d) - f(X - h * d)) / (2 * h[:, 0])
+        b = (f(X + h * d / 2) - f(X - h * d / 2)) / h[:, 0]
+        out[:, j] = (4 * b - a) / 3
+    return out
+
+
+def fd_hessian(f, X: np.ndarray, directions: np.ndarray | None = None, room: np.ndarray | None = None,
+               rel: float = 1e-3) -> np.ndarray:
+    """Second derivatives of f along pairs of `directions` (default: the coordinates): (n, K, K)."""
+    n, k = X.shape
+    dirs = np.eye(k) if directions is None else directions
+    m = dirs.shape[0]
+    h = _vector_step(X, rel, room)
+    H = np.empty((n, m, m))
+    f0 = f(X)
+    for i in range(m):
+        for j in range(i, m):
+            ei, ej = dirs[i] * h[:, None], dirs[j] * h[:, None]
+            if i == j:
+                v = (f(X + ei) - 2 * f0 + f(X - ei)) / h ** 2
+            else:
+                v = (f(X + ei + ej) - f(X + ei - ej) - f(X - ei + ej) + f(X - ei - ej)) / (4 * h ** 2)
+            H[:, i, j] = H[:, j, i] = v
+    return H
+
+
+# ---------------------------------------------------------------------------
+# Tests on values
+
+def significant(violation: np.ndarray, size: np.ndarray, points: list, typical: float, rtol: float):
+    """Which violations stand clear of rounding: above rtol x the values involved, and above the
+    error of evaluating the loss at inputs this large (a difference of large terms, such as
+    logsumexp(z) - z_c at z ~ 100, is only good to ~1e-14 absolute)."""
+    reach = sum(np.abs(p).reshape(p.shape[0], -1).max(axis=1) for p in points)
+    floor = 1e-13 * (1.0 + reach) * max(1.0, typical)
+    return np.isfinite(violation) & (violation > rtol * size + floor)
+
+
+def growth(values: np.ndarray, per_decade: int = PER_DECADE) -> str:
+    """Classify |values| sampled along a geometric path: 'unbounded', 'vanishing', 'bounded' or 'unknown'.
+
+    Unbounded: increasing at the end, and either a millionfold rise or per-decade
+    increments that do not die out (log growth counts as unbounded). Vanishing: it
+    falls toward 0 (below 1e-6 of its peak, or steadily to under 1% of it).
+    Values beyond float range (+inf after finite growth) count as growth.
+    """
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[~np.isnan(v)]
+    if v.size and np.isinf(v[-1]) and np.isfinite(v).sum() >= 2:
+        finite = v[np.isfinite(v)]
+        if finite[-1] >= finite[0]:
+            return "unbounded"
+    v = v[np.isfinite(v)]
+    if v.size < 4:
+        return "unknown"
+    peak = v.max()
+    tail = v[-5:]
+    if np.all(np.diff(tail) > 0) and tail[-1] > 1e6 * max(v[0], 1e-300):
+        return "unbounded"
+    decade = v[::-1][::per_decade][::-1]  # one value per decade, ending at the last
+    if decade.size >= 4:
+        dt = decade[-4:]
+        inc = np.diff(dt)
+        if np.all(inc > 0) and np.all(inc[1:] / inc[:-1] > 0.3):
+            return "unbounded"
+    if peak == 0 or v[-1] <= 1e-6 * peak or (np.all(np.diff(tail) <= 0) and v[-1] < 0.01 * peak):
+        return "vanishing"
+    return "bounded"
+
+
+def simplicity(*xs) -> float:
+    """How hard numbers are to read: significant digits plus orders of magnitude away from 1."""
+    cost = 0.0
+    for x in xs:
+        for v in (x if isinstance(x, (list, tuple)) else [x]):
+            v = float(v)
+            if v == 0 or not math.isfinite(v):
+                continue
+            digits = len(f"{abs(v):.12g}".replace(".", "").replace("-", "").split("e")[0].strip("0"))
+            cost += digits + abs(math.log10(abs(v)))
+    return cost
+
+
+def nice_numbers(x: float) -> list[float]:
+    """Simpler numbers near x, simplest first: x rounded to 1, 2, 3, 4, 6 significant digits."""
+    if x == 0 or not math.isfinite(x):
+        return [x]
+    out = []
+    for digits in (1, 2, 3, 4, 6):
+        r = float(f"{x:.{digits - 1}e}")
+        if r not in out:
+            out.append(r)
+    if x not in out:
+        out.append(x)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Kinks of a one-dimensional function, found numerically (callables; expressions solve for them)
+
+def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[float]:
+    """Points where the slope of f jumps, located to ~1e-12 relative by zooming in.
+
+    At a kink the largest jump between neighbouring difference quotients stays of
+    the same size as the window shrinks; for a smooth f it shrinks with the window.
+    All candidates are zoomed together, one vectorised call of f per step.
+    """
+    x = np.asarray(grid, dtype=float)
+    v = f(x)
+    ok = np.isfinite(v)
+    x, v = x[ok], v[ok]
+    if x.size < 5:
+        return []
+    s = np.diff(v) / np.diff(x)
+    jumps = np.abs(np.diff(s))
+    score = jumps / (np.abs(s[:-1]) + np.abs(s[1:]) + 1e-300)
+    cand = np.flatnonzero(score > 1e-3)
+    if cand.size == 0:
+        return []
+    cand = cand[np.argsort(-jumps[cand])][:200]
+    centre, half = x[cand + 1], np.maximum(x[cand + 2] - x[cand + 1], x[cand + 1] - x[cand])
+    history = []
+    alive = np.ones(cand.size, dtype=bool)
+    t = np.linspace(-1.0, 1.0, 9)
+    for _ in range(60):
+        pts = centre[:, None] + half[:, None] * t[None, :]
+        vals = f(pts.ravel()).reshape(pts.shape)
+        with np.errstate(all="ignore"):
+            sl = np.diff(vals, axis=1) / np.diff(pts, axis=1)
+        jm = np.abs(np.diff(sl, axis=1))
+        jm = np.where(np.isfinite(jm), jm, 0.0)
+        j = np.argmax(jm, axis=1)
+        best = jm[np.arange(jm.shape[0]), j]
+        # a kink keeps its jump as the window halves; a smooth bend loses it (1/8 over 3 halvings)
+        if len(history) >= 3:
+            alive &= best >= 0.3 * history[-3]
+        history.append(best)
+        centre = pts[np.arange(pts.shape[0]), j + 1]
+        half = half / 2
+        if np.all(half <= 1e-13 * np.maximum(1.0, np.abs(centre))) or not alive.any():
+            break
+    found: list[float] = []
+    for c, live in zip(centre, alive):
+        if not live or not (dom.lo < c < dom.hi):
+            continue
+        c = snap(c, lambda z: slope_gap(f, z, dom)[2])
+        if c is not None and all(abs(c - k) > 1e-8 * max(1.0, abs(c)) for k in found):
+            found.append(float(c))
+        if len(found) >= max_kinks:
+            break
+    return sorted(found)
+
+
+def snap(x: float, ok) -> float | None:
+    """The simplest number within 1e-9 (relative) of x for which ok(number) holds; None if none does."""
+    for nice in [0.0] + nice_numbers(x):
+        if abs(nice - x) <= 1e-9 * max(1.0, abs(x)) and ok(nice):
+            return nice
+    return None
+
+
+def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
+    """(left slope, right slope, is a kink) at x0.
+
+    A kink's one-sided difference quotients converge to different limits; at a
+    point like 0 for |x|^1.5 they differ at every step but their gap shrinks with h.
+    """
+    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 10, dtype=float)
+    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
+    if hs.size < 4:
+        return math.nan, math.nan, False
+    f0 = f(np.array([x0]))[0]
+    with np.errstate(all="ignore"):
+        right = (f(x0 + hs) - f0) / hs
+        left = (f0 - f(x0 - hs)) / hs
+    if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))) or not np.isfinite(f0):
+        return math.nan, math.nan, False
+    gap = np.abs(right - left)
+    scale = max(1.0, float(np.max(np.abs(left[-3:]))), float(np.max(np.abs(right[-3:]))))
+    jump = abs(f(x0 + hs[-1:])[0] - f0) + abs(f0 - f(x0 - hs[-1:])[0])
+    if jump > 1e-6 * max(1.0, abs(f0)) and gap[-1] > 1e3 * max(1.0, gap[0]):
+        return _limit(left), _limit(right), True  # a jump in the value itself
+    kink = gap[-1] > 1e-6 * scale and gap[-1] > 0.5 * gap[-3]
+    return _limit(left), _limit(right), bool(kink)
+
+
+def value_jumps(f, x0: float, dom: Interval) -> bool:
+    """Does f itself jump at x0 (its one-sided limits differ from each other or from f(x0))?"""
+    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(6, 11, dtype=float)
+    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
+    if hs.size < 2:
+        return False
+    f0 = f(np.array([x0]))[0]
+    gaps = np.maximum(np.abs(f(x0 + hs) - f0), np.abs(f(x0 - hs) - f0))
+    return bool(gaps[-1] > 1e-6 * max(1.0, abs(f0)) and gaps[-1] > 0.5 * gaps[0])
+
+
+def _limit(q: np.ndarray) -> float:
+    """The limit of difference quotients at h = 10^-2 ... 10^-9: extrapolated, or ±inf if they blow up."""
+    if abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
+        return math.copysign(math.inf, q[-1])
+    rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
+    return float(rich[len(rich) // 2])
+
+
+# ---------------------------------------------------------------------------
+# Vector samples
+
+def vector_samples(dom, k: int, y: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n points of the prediction domain in R^K: across scales, near its edges, and near the target."""
+    from .kinds import Simplex
+    n = max(n, 24)
+    if isinstance(dom, Simplex):
+        parts = [rng.dirichlet(np.full(k, a), size=n // 4) for a in (0.2, 1.0, 5.0)]
+        eps = 10.0 ** -rng.uniform(1, 8, size=(n // 8, 1))
+        base = rng.dirichlet(np.ones(k), size=n // 8)
+        j = rng.integers(0, k, size=n // 8)
+        edge = base * (1 - eps)
+        edge[np.arange(edge.shape[0]), j] = eps[:, 0]
+        edge /= edge.sum(axis=1, keepdims=True)
+        mix = 10.0 ** -rng.uniform(0, 6, size=(n // 8, 1))
+        near = (1 - mix) * y[None, :] + mix * rng.dirichlet(np.ones(k), size=n // 8)
+        pts = np.concatenate(parts + [edge, near])
+        pts = pts[np.all(pts > 0, axis=1)]
+        return pts / pts.sum(axis=1, keepdims=True)
+    lo, hi = dom.lo, dom.hi
+    if math.isinf(lo) and math.isinf(hi):
+        scale = 10.0 ** rng.uniform(-2, 3, size=(n // 2, 1))
+        wide = rng.standard_normal((n // 2, k)) * scale
+        near = y[None, :] * 10.0 ** rng.uniform(-1, 2, size=(n // 4, 1)) + rng.standard_normal((n // 4, k))
+        small = rng.standard_normal((n - n // 2 - n // 4, k))
+        return np.concatenate([wide, near, small])
+    if math.isfinite(lo) and math.isfinite(hi):
+        w = hi - lo
+        uni = lo + w * rng.uniform(0, 1, size=(n // 2, k))
+        gap = w * 10.0 ** -rng.uniform(1, 8, size=(n // 4, k))
+        side = rng.integers(0, 2, size=(n // 4, k)).astype(bool)
+        edge = np.where(side, hi - gap, lo + gap)
+        target = np.clip(y, lo + 1e-6 * w, hi - 1e-6 * w)
+        mix = rng.uniform(0, 1, size=(n - n // 2 - n // 4, 1)) ** 2
+        near = (1 - mix) * target[None, :] + mix * (lo + w * rng.uniform(0, 1, size=(mix.shape[0], k)))
+        return np.concatenate([uni, edge, near])
+    base = lo if math.isfinite(lo) else hi
+    sgn = 1.0 if math.isfinite(lo) else -1.0
+    return base + sgn * 10.0 ** rng.uniform(-6, 4, size=(n, k))

@@ -1,0 +1,210 @@
+"""Differentiability: ŷ ↦ L(ŷ, y) is differentiable at every point of the open prediction domain.
+
+Only the first derivative counts: a jump in the second derivative (Huber at
+|ŷ − y| = δ) is not a failure. The verdict also reports the class (discontinuous,
+C0, C1, C2, C-infinity) and flags a loss whose gradient is zero almost
+everywhere (0-1 loss, accuracy): such a loss is useless to a gradient method.
+
+Method:
+1. Breakpoints: where |.|, max, min, sign or where(...) switch (solved exactly
+   with sympy for expressions; found numerically for callables by zooming in on
+   jumps between neighbouring difference quotients). At each, the one-sided
+   derivatives: exact one-sided limits of the neighbouring pieces (±inf where the
+   value itself jumps), or Richardson-extrapolated one-sided difference quotients.
+   Different one-sided derivatives, re-checked, are the `fails` witness.
+   Vector kinds: the same along lines through the domain.
+2. Class: one-sided limits of higher derivatives at every breakpoint (the first
+   order where the two sides differ); no breakpoint at all means C-infinity.
+3. `holds` by proof when the pieces and breakpoints are exact for every target,
+   else by sampling.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import numeric
+from ..analysis import Context, Kink, build_context, fmt, one_sided_derivatives
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..witness import Checker, kink_confirmed
+
+PROPERTY = "differentiability"
+CLASSES = ("discontinuous", "C0", "C1", "C2", "C-infinity")
+
+
+def decide(loss, budget) -> Verdict:
+    ctx = build_context(loss, budget)
+    if ctx.vector:
+        return _vector(ctx)
+    chk = Checker(loss)
+    flat = zero_gradient_almost_everywhere(ctx)
+    found = []
+    for y in ctx.targets:
+        for kink in ctx.kinks(y):
+            if kink_confirmed(chk, kink.point, y):
+                found.append((y, kink))
+    if found:
+        return _fails(ctx, found, flat)
+    cls, exact = _scalar_class(ctx)
+    extras = {"class": cls, "gradient_zero_almost_everywhere": flat}
+    note = " The gradient is zero almost everywhere: useless to gradient descent." if flat else ""
+    if exact:
+        return Verdict(PROPERTY, HOLDS, PROOF,
+                       f"Differentiable everywhere ({cls}): {_proof_text(ctx)}.{note}",
+                       {"proof": _proof_text(ctx)}, extras)
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"No kink found among the samples ({cls} as far as sampled; seed {ctx.budget.seed}).{note}",
+                   {"samples": ctx.budget.samples, "seed": ctx.budget.seed, "targets": ctx.targets}, extras)
+
+
+def _fails(ctx: Context, found: list, flat: bool) -> Verdict:
+    y, kink = min(found, key=lambda yk: (numeric.simplicity(yk[0], yk[1].point), yk[1].jump))
+    cls = "discontinuous" if any(k.jump for _, k in found) else "C0"
+    where = kink_set(ctx, found)
+    what = "jumps" if kink.jump else "has a kink"
+    detail = (f"Not differentiable: at y_true = {fmt(y)} the loss {what} at y_pred = {fmt(kink.point)} "
+              f"(left derivative {fmt(kink.left)}, right derivative {fmt(kink.right)}); "
+              f"not differentiable where {where}.")
+    if flat:
+        detail += " Its gradient is zero almost everywhere: useless to gradient descent."
+    evidence = {"y_true": y, "point": kink.point, "left_derivative": kink.left, "right_derivative": kink.right}
+    extras = {"class": cls, "gradient_zero_almost_everywhere": flat, "nondifferentiable_at": where}
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence, extras)
+
+
+def kink_set(ctx: Context, found: list) -> str:
+    """Where the loss is not differentiable, in words: "y_pred = y_true ± 0.1", "y_pred = 1 (y_true = 1)"."""
+    if ctx.invariant():
+        offsets = sorted({round(k.point - y, 12) for y, k in found if y == ctx.targets[0]})
+        parts = []
+        for c in offsets:
+            if c == 0:
+                parts.append("y_pred = y_true")
+            elif -c in offsets and c > 0:
+                parts.append(f"y_pred = y_true ± {fmt(c)}")
+            elif not (c < 0 and -c in offsets):
+                parts.append(f"y_pred = y_true {'+' if c > 0 else '-'} {fmt(abs(c))}")
+        return " or ".join(parts)
+    by_target: dict = {}
+    for y, k in found:
+        by_target.setdefault(y, []).append(fmt(k.point))
+    return "; ".join(f"y_pred = {' or '.join(v)} (y_true = {fmt(y)})" for y, v in by_target.items())
+
+
+def zero_gradient_almost_everywhere(ctx: Context) -> bool:
+    """True when the gradient vanishes at (nearly) every sample: a step function such as the 0-1 loss."""
+    for y in ctx.targets:
+        if ctx.vector:
+            X = ctx.vector_samples(y, "flat")
+            g = ctx.views.grad(X, np.asarray(y, float))
+            norms = np.linalg.norm(g, axis=1)
+        else:
+            x = ctx.grid(y, "flat")
+            norms = np.abs(ctx.views.d1(x, y))
+        norms = norms[np.isfinite(norms)]
+        if norms.size == 0 or np.mean(norms <= 1e-12) < 0.99:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Class and proof
+
+def _scalar_class(ctx: Context) -> tuple[str, bool]:
+    """(class, exact): the smoothness class over every target, and whether it is exact for all of them."""
+    from .. import symbolic as S
+    cases = ctx.proof_cases() if ctx.covers_every_target() else []
+    exact = bool(cases)
+    worst = len(CLASSES) - 1
+    for case in cases:
+        st = S.structure(case, ctx.seconds)
+        if st is None:
+            exact = False
+            break
+        for b in st.breakpoints:
+            rows = S.breakpoint_orders(case, b, ctx.seconds)
+            order = _first_mismatch(rows, ctx.seconds)
+            if order is None:
+                exact = False
+                break
+            worst = min(worst, _class_index(order))
+        if not exact:
+            break
+    if exact:
+        return CLASSES[worst], True
+    return _sampled_class(ctx), False
+
+
+def _first_mismatch(rows, seconds) -> int | None:
+    """The first derivative order whose one-sided limits differ (len(rows) if none do up to the last)."""
+    from .. import symbolic as S
+    for k, (lv, rv) in enumerate(rows):
+        if lv is None or rv is None:
+            return None
+        if not (S.is_finite_number(lv) and S.is_finite_number(rv) and S.same_value(lv, rv, seconds)):
+            return k
+    return len(rows) if len(rows) >= 7 else 99
+
+
+def _class_index(order: int) -> int:
+    # mismatch in the value: discontinuous; in L': C0; in L'': C1; in L''' or later: C2; none: C-infinity
+    return {0: 0, 1: 1, 2: 2}.get(order, 3 if order < 7 else 4)
+
+
+def _sampled_class(ctx: Context) -> str:
+    """C1 if the derivative itself has kinks among the samples, else C2 (as far as sampled)."""
+    for y in ctx.targets:
+        g = lambda x: ctx.views.d1(x, y)  # noqa: E731
+        grid = numeric.scalar_grid(ctx.dom, ctx.center(y), ctx.rng("class", y), 300, ctx.breakpoints(y))
+        if numeric.find_kinks(g, grid, ctx.dom, max_kinks=1):
+            return "C1"
+    return "C2"
+
+
+def _proof_text(ctx: Context) -> str:
+    from .. import symbolic as S
+    bps = []
+    for case in ctx.proof_cases():
+        st = S.structure(case, ctx.seconds)
+        if st is not None:
+            bps += [str(b) for b in st.breakpoints]
+    if not bps:
+        return "a composition of functions differentiable on the domain, with no breakpoint"
+    return ("the one-sided derivatives agree at every breakpoint (" + ", ".join(dict.fromkeys(bps)) +
+            ") and each piece is differentiable")
+
+
+# ---------------------------------------------------------------------------
+# Vector predictions: kinks along lines
+
+def _vector(ctx: Context) -> Verdict:
+    from ..expr import switch_functions
+    flat = zero_gradient_almost_everywhere(ctx)
+    branches = switch_functions(ctx.loss.exact_expression, singular=False) if ctx.has_expression else None
+    if branches == []:  # no |.|, max, min, sign or where: analytic wherever it is defined
+        return Verdict(PROPERTY, HOLDS, PROOF,
+                       "Differentiable everywhere (C-infinity): a composition of functions analytic on the domain "
+                       "(no |.|, max, min, sign or where).",
+                       {"proof": "no branch switches in the expression"},
+                       {"class": "C-infinity", "gradient_zero_almost_everywhere": flat})
+    found = ctx.vector_kink()
+    if found is not None:
+        return _vector_fails(ctx, *found, flat)
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"No kink found along {6 * len(ctx.targets)} lines through the domain (seed {ctx.budget.seed}).",
+                   {"lines": 6 * len(ctx.targets), "seed": ctx.budget.seed},
+                   {"class": "C1", "gradient_zero_almost_everywhere": flat})
+
+
+def _vector_fails(ctx, y, point, d, left, right, jump, flat) -> Verdict:
+    detail = (f"Not differentiable: at y_true = {fmt(y)}, along the direction {fmt(d)} through y_pred = {fmt(point)} "
+              f"the one-sided derivatives differ ({fmt(left)} and {fmt(right)}).")
+    evidence = {"y_true": list(y), "point": point, "direction": d, "left_derivative": left,
+                "right_derivative": right}
+    cls = "discontinuous" if jump else "C0"
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence,
+                   {"class": cls, "gradient_zero_almost_everywhere": flat})
+
+
+__all__ = ["decide", "Kink"]

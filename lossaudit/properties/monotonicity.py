@@ -1,0 +1,279 @@
+"""Monotonicity: the loss never increases as the prediction moves toward the ideal prediction.
+
+Definition: along any segment from ŷ toward the ideal prediction ŷ*, L is
+nonincreasing. Regression-like kinds: nonincreasing in ŷ below y and
+nondecreasing above it. Margin: nonincreasing in y·ŷ. Logits: along any move
+that increases every margin z_c − z_j of the true class c (a shift-invariant
+loss such as softmax cross-entropy passes). Distribution and box kinds: along
+segments [ŷ, y).
+
+Method:
+1. Counterexample search: ordered pairs of samples on each side of the ideal
+   prediction (neighbours, random pairs, and pairs straddling points where the
+   derivative has the wrong sign); for vectors, the loss along many segments
+   toward the ideal. The clearest violations are shrunk to simple numbers and
+   re-checked exactly: "closer" lies between "farther" and the ideal and has the
+   larger loss.
+2. Proof (expressions): on each smooth piece the derivative is proved ≤ 0 on the
+   part below the ideal and ≥ 0 on the part above (a sign proof), and at every
+   breakpoint the value does not jump up toward the ideal.
+3. Otherwise `holds` by sampling.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis import Context, build_context, finite_or_raise, fmt
+from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
+from ..numeric import significant, simplicity
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..witness import Checker, pair_out_of_order, shrink_pair
+
+PROPERTY = "monotonicity"
+TOP_CANDIDATES = 8
+
+
+def decide(loss, budget) -> Verdict:
+    ctx = build_context(loss, budget)
+    chk = Checker(loss)
+    search = _vector_witness if ctx.vector else _scalar_witness
+    for y in ctx.targets:
+        found = search(ctx, chk, y)
+        if found is not None:
+            return _fails(chk, y, *found)
+    proof = None if ctx.vector else _proof(ctx)
+    if proof:
+        return Verdict(PROPERTY, HOLDS, PROOF, f"Monotone: {proof}.", {"proof": proof})
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"No pair of predictions out of order among the samples (seed {ctx.budget.seed}, "
+                   f"{len(ctx.targets)} targets); not proved.", {"samples": ctx.budget.samples,
+                                                                  "seed": ctx.budget.seed})
+
+
+def _fails(chk: Checker, y, farther, closer) -> Verdict:
+    lf, lc = float(chk.value(farther, y)), float(chk.value(closer, y))
+    y_out = list(y) if isinstance(y, (tuple, list)) else y
+    detail = (f"Not monotone: at y_true = {fmt(y)}, moving the prediction from {fmt(farther)} toward the ideal "
+              f"to {fmt(closer)} raises the loss from {lf:.6g} to {lc:.6g}.")
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
+                   {"y_true": y_out, "farther": farther, "closer": closer,
+                    "values": {"L(farther)": lf, "L(closer)": lc}})
+
+
+# ---------------------------------------------------------------------------
+# Scalar predictions
+
+def _toward(ctx: Context, y: float, x: float) -> float:
+    """+1 if raising y_pred at x moves toward the ideal prediction, -1 if lowering it does, 0 at the ideal."""
+    if ctx.loss.kind.ideal == IDEAL_MARGIN:
+        return 1.0 if y > 0 else -1.0
+    return float(np.sign(y - x))
+
+
+def _valid_pair(ctx: Context, y: float):
+    def valid(farther, closer) -> bool:
+        if not (ctx.dom.contains(farther) and ctx.dom.contains(closer)) or farther == closer:
+            return False
+        step = _toward(ctx, y, farther)
+        if step == 0 or (closer - farther) * step <= 0:
+            return False
+        if ctx.loss.kind.ideal != IDEAL_MARGIN and (closer - y) * (farther - y) < 0:
+            return False  # overshoots the target
+        return True
+    return valid
+
+
+def _scalar_witness(ctx: Context, chk: Checker, y: float):
+    x = ctx.grid(y, PROPERTY)
+    f = lambda z: ctx.views.value(z, y)  # noqa: E731
+    v = f(x)
+    finite_or_raise(v, x, y)
+    far, close = _scalar_pairs(ctx, x, v, y)
+    if far.size == 0:
+        return None
+    fv, cv = f(far), f(close)
+    rise = cv - fv
+    size = np.abs(fv) + np.abs(cv)
+    strong = significant(rise, size, [far, close], _typical(v), ctx.budget.rtol)
+    idx = np.flatnonzero(strong)
+    if idx.size == 0:
+        return None
+    rel = rise[idx] / (size[idx] + 1e-300)
+    order = list(idx[np.argsort(-rel)][:TOP_CANDIDATES])
+    order += [k for k in idx[np.argsort(np.abs(far[idx]) + np.abs(close[idx]))][:TOP_CANDIDATES] if k not in order]
+    valid = _valid_pair(ctx, y)
+    verified = []
+    for k in order:
+        a, b = shrink_pair(chk, float(far[k]), float(close[k]), y, valid)
+        if valid(a, b) and pair_out_of_order(chk, a, b, y):
+            verified.append((simplicity(a, b), a, b))
+    if not verified:
+        return None
+    _, a, b = min(verified)
+    return a, b
+
+
+def _typical(values: np.ndarray) -> float:
+    finite = np.abs(values[np.isfinite(values)])
+    return float(np.median(finite)) if finite.size else 1.0
+
+
+def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
+    """(farther, closer) candidate pairs: neighbours and random pairs on one side of the ideal."""
+    rng = ctx.rng(PROPERTY, "pairs", y)
+    n = x.size
+    i = np.arange(n - 1)
+    pairs = [(i, i + 1)]
+    m = ctx.budget.samples
+    a, b = rng.integers(0, n, size=m), rng.integers(0, n, size=m)
+    pairs.append((np.minimum(a, b), np.maximum(a, b)))
+    d1 = ctx.views.d1(x, y)
+    lo, hi = x[np.arange(n) - 1], x[np.minimum(np.arange(n) + 1, n - 1)]
+    wrong = np.isfinite(d1) & (d1 * np.array([_toward(ctx, y, xi) for xi in x]) > 0)
+    far_list, close_list = [], []
+    for p, q in pairs:
+        xp, xq = x[p], x[q]               # xp < xq
+        up_is_toward = np.array([_toward(ctx, y, xi) for xi in xp]) > 0
+        down_is_toward = np.array([_toward(ctx, y, xi) for xi in xq]) < 0
+        # raising from xp toward xq approaches the ideal: farther xp, closer xq (and no overshoot)
+        ok_up = up_is_toward & ((ctx.loss.kind.ideal == IDEAL_MARGIN) | (xq <= y))
+        ok_down = down_is_toward & ((ctx.loss.kind.ideal == IDEAL_MARGIN) | (xp >= y))
+        far_list += [xp[ok_up], xq[ok_down]]
+        close_list += [xq[ok_up], xp[ok_down]]
+    # around points where the derivative points the wrong way
+    w = np.flatnonzero(wrong)
+    if w.size:
+        step = np.array([_toward(ctx, y, xi) for xi in x[w]])
+        h = 0.25 * np.minimum(np.abs(x[w] - lo[w]) + 1e-300, np.abs(hi[w] - x[w]) + 1e-300)
+        far_list.append(x[w] - step * h)
+        close_list.append(x[w] + step * np.minimum(h, np.abs(y - x[w]) if ctx.loss.kind.ideal != IDEAL_MARGIN
+                                                    else h))
+    far, close = np.concatenate(far_list), np.concatenate(close_list)
+    keep = (far > ctx.dom.lo) & (far < ctx.dom.hi) & (close > ctx.dom.lo) & (close < ctx.dom.hi) & (far != close)
+    return far[keep], close[keep]
+
+
+def _proof(ctx: Context) -> str | None:
+    from .. import symbolic as S
+    if not ctx.has_expression or not ctx.covers_every_target():
+        return None
+    for case in ctx.proof_cases():
+        st = S.structure(case, ctx.seconds)
+        if st is None or not _case_monotone(ctx, case, st):
+            return None
+    return ("the derivative has the right sign on every smooth piece on each side of the ideal prediction "
+            "(sign proofs) and the loss never jumps up toward it")
+
+
+def _case_monotone(ctx: Context, case, st) -> bool:
+    from .. import symbolic as S
+    margin = ctx.loss.kind.ideal == IDEAL_MARGIN
+    ideal = None if margin else case.ideal()
+    for piece in st.pieces:
+        d1 = S.derivative(piece.expr)
+        try:
+            parts = _sides(piece, ideal, case, margin)
+        except _Undecided:
+            return False
+        for lo, hi, sign in parts:
+            if not S.prove_nonnegative(sign * d1, lo, hi, ctx.seconds):
+                return False
+    for b in st.breakpoints:
+        if not _no_jump_up(case, st, b, ideal, margin, ctx.seconds):
+            return False
+    return True
+
+
+def _sides(piece, ideal, case, margin):
+    """(lo, hi, sign): the parts of a piece below (sign -1) and above (sign +1) the ideal prediction.
+
+    On a part with sign s, s·L' ≥ 0 is what monotonicity needs.
+    """
+    if margin:
+        return [(piece.lo, piece.hi, -1 if case.target_float > 0 else 1)]
+    below, above = _less(piece.lo, ideal), _less(ideal, piece.hi)
+    if below is None or above is None:
+        raise _Undecided
+    out = []
+    if below:
+        out.append((piece.lo, piece.hi if _less(piece.hi, ideal) else ideal, -1))
+    if above:
+        out.append((piece.lo if _less(ideal, piece.lo) else ideal, piece.hi, 1))
+    return out
+
+
+class _Undecided(Exception):
+    """The order of a piece's ends and the ideal prediction cannot be decided: no proof."""
+
+
+def _less(a, b):
+    """a < b: True, False, or None when it cannot be decided (±oo allowed)."""
+    import sympy as sp
+    from .. import symbolic as S
+    if a == b:
+        return False
+    if a == -sp.oo or b == sp.oo:
+        return True
+    if a == sp.oo or b == -sp.oo:
+        return False
+    s = S.sign_of(S.guarded(2.0, sp.simplify, b - a, default=b - a))
+    return None if s is None else s == 1
+
+
+def _no_jump_up(case, st, b, ideal, margin, seconds) -> bool:
+    """Moving through b toward the ideal, the value never jumps up."""
+    from .. import symbolic as S
+    rows = S.breakpoint_orders(case, b, seconds, max_order=0)
+    left, right = rows[0]
+    fb = S.value_at(case, b, seconds)
+    if left is None or right is None or fb is None:
+        return False
+    if S.same_value(left, right, seconds) and S.same_value(left, fb, seconds):
+        return True
+    if margin:
+        up = case.target_float > 0
+    else:
+        s = S.sign_of(ideal - b)
+        if s is None:
+            return False
+        if s == 0:
+            return S.sign_of(left - fb) in (0, 1) and S.sign_of(right - fb) in (0, 1)
+        up = s > 0
+    seq = (left, fb, right) if up else (right, fb, left)  # in the order met while moving toward the ideal
+    return all(S.sign_of(seq[i] - seq[i + 1]) in (0, 1) for i in range(2))
+
+
+# ---------------------------------------------------------------------------
+# Vector predictions
+
+def _vector_witness(ctx: Context, chk: Checker, y):
+    Y = np.asarray(y, dtype=float)
+    X = ctx.vector_samples(y, PROPERTY)
+    rng = ctx.rng(PROPERTY, "segments", tuple(y))
+    if ctx.loss.kind.ideal == IDEAL_TRUE_CLASS or isinstance(ctx.loss.target_domain, OneHot):
+        c = int(np.argmax(Y))
+        D = rng.standard_normal(X.shape)
+        D[:, c] = np.max(np.delete(D, c, axis=1), axis=1) + rng.uniform(0.1, 1.0, size=X.shape[0])
+        s = np.concatenate([[0.0], 10.0 ** np.linspace(-3, 1.5, 24)])
+        seg = X[:, None, :] + s[None, :, None] * D[:, None, :]
+    else:
+        s = 1.0 - np.concatenate([[1.0], 10.0 ** -np.linspace(0.05, 6, 24)])
+        seg = X[:, None, :] + s[None, :, None] * (Y - X)[:, None, :]
+    n, m, k = seg.shape
+    vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
+    finite_or_raise(vals[:, 0], X, y)
+    rise = vals[:, 1:] - vals[:, :-1]
+    size = np.abs(vals[:, 1:]) + np.abs(vals[:, :-1])
+    reach = np.abs(seg).max(axis=2)
+    floor = 1e-13 * (1.0 + reach[:, 1:] + reach[:, :-1]) * max(1.0, _typical(vals))
+    strong = np.isfinite(rise) & (rise > ctx.budget.rtol * size + floor)
+    rows, cols = np.nonzero(strong)
+    if rows.size == 0:
+        return None
+    rel = rise[rows, cols] / (size[rows, cols] + 1e-300)
+    for q in np.argsort(-rel)[:TOP_CANDIDATES]:
+        far, close = seg[rows[q], cols[q]], seg[rows[q], cols[q] + 1]
+        far, close = [float(v) for v in far], [float(v) for v in close]
+        if pair_out_of_order(chk, far, close, list(y)):
+            return far, close
+    return None

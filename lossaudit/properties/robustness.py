@@ -1,0 +1,235 @@
+"""Robustness to outliers: bounded influence of gross errors.
+
+Definition: |∂L/∂ŷ| (the gradient's norm for vectors) stays bounded (a) for every
+valid target as the prediction moves away from it without bound — |ŷ − y| → ∞
+(regression, positive), y·ŷ → −∞ (margin), ŷ → the wrong end of (0, 1)
+(probability), the true class's margins → −∞ (logits), ŷ_j → 0 with y_j > 0
+(distribution), ŷ_j → the end opposite y_j (box) — and (b) for kinds with
+unbounded targets, at a fixed prediction as the target runs off to ±∞. What
+happens near the minimum or at a finite edge such as ŷ → 0⁺ does not count.
+
+Graded by the limit in those directions, the worst deciding: `unbounded`
+(fails), `bounded` (holds), `redescending` (holds: the influence → 0, or is
+identically 0 far out). The sensitivity reported is that limit.
+
+Method: the gradient along geometric paths toward each gross error (4 points a
+decade over 14 decades), classified as growing without bound (log growth
+counts), vanishing or bounded; for expressions the limit itself is computed
+symbolically on the outermost smooth piece, which upgrades the verdict to a
+proof when it covers every target.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import numeric
+from ..analysis import Context, build_context, fmt
+from ..kinds import IDEAL_MARGIN, Interval, OneHot, Simplex
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+
+PROPERTY = "robustness"
+ORDER = {"redescending": 0, "bounded": 1, "unbounded": 2}
+
+
+def decide(loss, budget) -> Verdict:
+    ctx = build_context(loss, budget)
+    paths = _vector_paths(ctx) if ctx.vector else _scalar_paths(ctx)
+    worst, limits = "redescending", []
+    for path in paths:
+        values = np.abs(path.gradients)
+        kind = numeric.growth(values)
+        if kind == "unbounded":
+            return _fails(path)
+        if kind == "unknown":
+            continue
+        grade = "redescending" if kind == "vanishing" else "bounded"
+        limits.append(0.0 if grade == "redescending" else _last_finite(values))
+        if ORDER[grade] > ORDER[worst]:
+            worst = grade
+    if not limits:
+        return Verdict(PROPERTY, "unknown", "none",
+                       "Could not follow the gradient toward any gross error (values not finite).", {})
+    sensitivity = _tidy(max(limits))
+    proof = None if ctx.vector else _proof(ctx)
+    extras = {"grade": worst, "sensitivity": sensitivity}
+    if proof is not None:
+        worst, sensitivity, text = proof
+        extras = {"grade": worst, "sensitivity": sensitivity}
+        return Verdict(PROPERTY, HOLDS, PROOF, f"Robust ({worst}): {text}.", {"proof": text}, extras)
+    what = "vanishes" if worst == "redescending" else f"stays bounded (limit about {fmt(sensitivity)})"
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"Robust ({worst}): the gradient {what} toward every gross error sampled "
+                   f"({len(paths)} paths, seed {ctx.budget.seed}).",
+                   {"paths": [p.label for p in paths]}, extras)
+
+
+class Path:
+    """Gradients along one gross-error path, with what the evidence names."""
+
+    def __init__(self, label: str, gradients, points, y_true, y_pred=None):
+        self.label = label
+        self.gradients = np.asarray(gradients, dtype=float)
+        self.points = np.asarray(points, dtype=float)
+        self.y_true = y_true
+        self.y_pred = y_pred
+
+
+def _fails(path: Path) -> Verdict:
+    idx = np.arange(0, path.points.shape[0], numeric.PER_DECADE)
+    g = np.abs(path.gradients)
+    idx = [i for i in idx if math.isfinite(g[i])][:7]
+    pts, grads = path.points[idx], g[idx]
+    shown = ", ".join(f"{fmt(v)} at {fmt(p)}" for p, v in zip(pts[:4], grads[:4]))
+    if path.y_pred is None:
+        detail = (f"Not robust (unbounded): at y_true = {fmt(path.y_true)} the gradient grows without bound as "
+                  f"{path.label}: |∂L/∂ŷ| = {shown}, ...")
+        evidence = {"y_true": _plain(path.y_true), "toward": path.label, "points": pts, "gradients": grads}
+    else:
+        detail = (f"Not robust (unbounded): at y_pred = {fmt(path.y_pred)} the gradient grows without bound as "
+                  f"{path.label} (an outlier in the data): |∂L/∂ŷ| = {shown}, ...")
+        evidence = {"y_pred": path.y_pred, "toward": path.label, "y_true": pts, "gradients": grads}
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence, {"grade": "unbounded", "sensitivity": None})
+
+
+def _plain(y):
+    return list(y) if isinstance(y, (tuple, list)) else y
+
+
+def _last_finite(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite[-1]) if finite.size else math.nan
+
+
+def _tidy(v: float) -> float:
+    return float(f"{v:.8g}") if math.isfinite(v) else v
+
+
+# ---------------------------------------------------------------------------
+# Scalar predictions
+
+def gross_directions(ctx: Context, y: float) -> list[int]:
+    """Directions (+1: y_pred up, -1: down) in which the prediction moves away from y without bound."""
+    dom = ctx.dom
+    if ctx.loss.kind.ideal == IDEAL_MARGIN:
+        return [-1] if y > 0 else [+1]
+    if dom.bounded:  # probability: the wrong end is the one farther from the target
+        mid = 0.5 * (dom.lo + dom.hi)
+        return [-1] if y > mid else [+1] if y < mid else [-1, +1]
+    return [d for d, end in ((+1, dom.hi), (-1, dom.lo)) if math.isinf(end)]
+
+
+def _scalar_paths(ctx: Context) -> list[Path]:
+    paths = []
+    for y in ctx.targets:
+        for d in gross_directions(ctx, y):
+            x = numeric.gross_sequence(ctx.dom, ctx.center(y), d)
+            end = ctx.dom.hi if d > 0 else ctx.dom.lo
+            paths.append(Path(f"y_pred -> {fmt(end)}", ctx.views.d1(x, y), x, y))
+    paths += _target_paths(ctx)
+    return paths
+
+
+def _target_paths(ctx: Context) -> list[Path]:
+    """(b): a fixed prediction while the target runs off to ±∞ (regression, positive)."""
+    dom = ctx.loss.target_domain
+    if not isinstance(dom, Interval) or ctx.invariant():
+        return []
+    out = []
+    for x in (v for v in (1.0, 0.0) if ctx.dom.contains(v)):
+        for d in (+1, -1):
+            end = dom.hi if d > 0 else dom.lo
+            if not math.isinf(end):
+                continue
+            ys = numeric.gross_sequence(dom, max(min(1.0, dom.hi), dom.lo) if dom.contains(1.0) else 0.0, d)
+            g = ctx.views.d1(np.full(ys.shape, x), ys)
+            out.append(Path(f"y_true -> {fmt(end)}", g, ys, None, y_pred=x))
+        break
+    return out
+
+
+def _proof(ctx: Context):
+    """(grade, sensitivity, text) from exact limits on the outermost pieces, for every target; else None."""
+    from .. import symbolic as S
+    from ..kinds import FiniteSet
+    if not ctx.has_expression or not ctx.covers_every_target():
+        return None
+    if not ctx.invariant() and not isinstance(ctx.loss.target_domain, FiniteSet):
+        return None  # (b), targets running off, is only sampled
+    limits = []
+    for case in ctx.proof_cases():
+        st = S.structure(case, ctx.seconds)
+        if st is None:
+            return None
+        y = 0.0 if case.shifted else case.target_float
+        for d in gross_directions(ctx, y):
+            piece = st.pieces[-1] if d > 0 else st.pieces[0]
+            end = piece.hi if d > 0 else piece.lo
+            lim = S.one_sided(S.derivative(piece.expr), end, "-" if d > 0 else "+", ctx.seconds)
+            if lim is None or not S.is_finite_number(lim):
+                return None
+            limits.append(abs(S.to_float(lim)))
+    if not limits:
+        return None
+    top = max(limits)
+    grade = "redescending" if top == 0 else "bounded"
+    text = ("the gradient's exact limit toward every gross error is 0" if top == 0 else
+            f"the gradient's exact limit toward every gross error is finite (at most {fmt(top)})")
+    return grade, _tidy(top), text
+
+
+# ---------------------------------------------------------------------------
+# Vector predictions
+
+def _vector_paths(ctx: Context) -> list[Path]:
+    paths = []
+    k = ctx.loss.K
+    t = 10.0 ** (np.arange(14 * numeric.PER_DECADE) / numeric.PER_DECADE)
+    steps = 1.0 / t / 10
+    dom = ctx.loss.pred_domain
+    for y in ctx.targets:
+        Y = np.asarray(y, dtype=float)
+        for label, X in _vector_gross(ctx, Y, dom, k, t, steps):
+            g = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
+            paths.append(Path(label, g, X, list(y)))
+    return paths
+
+
+def _vector_gross(ctx, Y, dom, k, t, steps):
+    if isinstance(ctx.loss.target_domain, OneHot):
+        c = int(np.argmax(Y))
+        dirs = [-np.eye(k)[c]] + [np.eye(k)[j] for j in range(k) if j != c]
+        dirs.append(np.ones(k) - (k + 1) * np.eye(k)[c])
+        for d in dirs:
+            yield f"the true class's margins -> -inf along {fmt(d)}", t[:, None] * d[None, :]
+        return
+    if isinstance(dom, Simplex):
+        for j in range(k):
+            if Y[j] <= 0:
+                continue
+            rest = Y.copy()
+            rest[j] = 0.0
+            rest = rest / rest.sum() if rest.sum() > 0 else np.full(k, 1.0 / (k - 1))
+            X = (1 - steps)[:, None] * rest[None, :]
+            X[:, j] = steps
+            yield f"y_pred_{j} -> 0", X
+        return
+    lo, hi = dom.lo, dom.hi
+    if dom.bounded:
+        mid = 0.5 * (lo + hi)
+        base = np.where(Y > mid, hi - 0.25 * (hi - lo), lo + 0.25 * (hi - lo))
+        opposite = np.where(Y > mid, lo, hi)
+        toward = np.sign(opposite - base)
+        for j in list(range(k)) + [None]:
+            X = np.tile(base, (steps.size, 1))
+            cols = range(k) if j is None else [j]
+            for c in cols:
+                X[:, c] = opposite[c] - toward[c] * (hi - lo) * steps
+            label = "every y_pred_j -> the end opposite y_true_j" if j is None else \
+                f"y_pred_{j} -> {fmt(opposite[j])}"
+            yield label, X
+        return
+    rng = ctx.rng("vgross", tuple(Y))
+    for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((3, k))):
+        yield f"|y_pred - y_true| -> inf along {fmt(np.round(d, 2))}", Y[None, :] + t[:, None] * d[None, :]

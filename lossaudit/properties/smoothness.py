@@ -1,0 +1,256 @@
+"""Smoothness: the gradient of ŷ ↦ L(ŷ, y) is Lipschitz continuous on the prediction domain (L-smooth).
+
+Definition: ∇L is continuous and sup ‖∇²L‖ < ∞ over the domain, one-sided second
+derivatives counting where ∇²L jumps (Huber and squared hinge are smooth). Decided
+per target: the constant may depend on the target, and the report then says so.
+The constant reported is sup |L''| (the spectral norm of the Hessian, taken along
+the simplex for the distribution kind).
+
+Method:
+1. A kink (the gradient jumps, found as for differentiability) fails at once.
+2. Curvature growth: |L''| along paths toward every end of the domain, toward
+   ±∞, and toward every breakpoint from both sides; growth without bound
+   (exponential loss as m → −∞, cross-entropy as ŷ → 0, |r|^1.5 as r → 0) fails,
+   with the points and curvatures as evidence.
+3. The constant: the largest |L''| over the samples, refined around its peak.
+4. Proof (expressions): on every smooth piece L'' has finite one-sided limits at
+   both ends (so, being continuous, it is bounded) and L' is continuous at every
+   breakpoint.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from .. import numeric
+from ..analysis import Context, build_context, fmt
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..witness import Checker, kink_confirmed
+
+PROPERTY = "smoothness"
+
+
+def decide(loss, budget) -> Verdict:
+    ctx = build_context(loss, budget)
+    if ctx.vector:
+        return _vector(ctx)
+    chk = Checker(loss)
+    for y in ctx.targets:
+        for kink in ctx.kinks(y):
+            if kink_confirmed(chk, kink.point, y):
+                return _kink_fails(y, kink)
+    for y in ctx.targets:
+        for label, points in _paths(ctx, y):
+            curv = np.abs(ctx.views.d2(points, y))
+            ok = np.isfinite(curv)
+            if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
+                return _growth_fails(y, label, points[ok], curv[ok])
+    constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
+    extras = _constant_extras(ctx, constants)
+    proof = _proof(ctx)
+    if proof:
+        return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth: {proof}; {_constant_text(extras)}.",
+                       {"proof": proof}, extras)
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"No kink and no unbounded curvature among the samples (seed {ctx.budget.seed}); "
+                   f"{_constant_text(extras)}.", {"samples": ctx.budget.samples, "seed": ctx.budget.seed}, extras)
+
+
+def _kink_fails(y, kink) -> Verdict:
+    detail = (f"Not smooth: the gradient jumps at y_pred = {fmt(kink.point)} (y_true = {fmt(y)}): "
+              f"left derivative {fmt(kink.left)}, right derivative {fmt(kink.right)}.")
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
+                   {"y_true": y, "point": kink.point, "left_derivative": kink.left,
+                    "right_derivative": kink.right}, {"constant": None})
+
+
+def _growth_fails(y, label, points, curv) -> Verdict:
+    pick = decade_points(len(points))
+    pts, cv = points[pick], curv[pick]
+    detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}: "
+              + ", ".join(f"{fmt(c)} at {fmt(p)}" for p, c in zip(pts[:4], cv[:4])) + ", ...")
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
+                   {"y_true": y, "toward": label, "points": pts, "curvatures": cv}, {"constant": None})
+
+
+def decade_points(n: int, count: int = 6) -> np.ndarray:
+    """Indices of the first `count` whole-decade points of a path (readable numbers)."""
+    return np.arange(0, n, numeric.PER_DECADE)[:count]
+
+
+def _paths(ctx: Context, y: float) -> list:
+    """(label, points) paths along which the curvature could blow up."""
+    dom, c = ctx.dom, ctx.center(y)
+    out = []
+    for direction in (+1, -1):
+        end = dom.hi if direction > 0 else dom.lo
+        pts = numeric.gross_sequence(dom, c, direction, decades=16)
+        label = f"y_pred -> {fmt(end)}"
+        if pts.size >= 4:
+            out.append((label, pts))
+    for b in ctx.breakpoints(y):
+        for side in (+1, -1):
+            pts = numeric.approach(b, side, max(1.0, abs(b)), decades=12)
+            pts = pts[(pts > dom.lo) & (pts < dom.hi)]
+            if pts.size >= 4:
+                out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts))
+    return out
+
+
+def _sup_curvature(ctx: Context, y: float) -> float:
+    """sup |L''| over the samples, refined around the peak by zooming in."""
+    x = ctx.grid(y, PROPERTY)
+    curv = np.abs(ctx.views.d2(x, y))
+    ok = np.isfinite(curv)
+    if not ok.any():
+        return math.nan
+    x, curv = x[ok], curv[ok]
+    i = int(np.argmax(curv))
+    best, at = float(curv[i]), float(x[i])
+    width = max(abs(x[min(i + 1, x.size - 1)] - x[max(i - 1, 0)]), 1e-12)
+    for _ in range(6):
+        local = np.linspace(at - width, at + width, 41)
+        local = local[(local > ctx.dom.lo) & (local < ctx.dom.hi)]
+        if local.size == 0:
+            break
+        vals = np.abs(ctx.views.d2(local, y))
+        vals = np.where(np.isfinite(vals), vals, -1)
+        j = int(np.argmax(vals))
+        if vals[j] > best:
+            best, at = float(vals[j]), float(local[j])
+        width /= 8
+    return _tidy(best)
+
+
+def _tidy(v: float) -> float:
+    """Round away sampling noise: 0.2499999999 -> 0.25 (a simple fraction within 1e-8)."""
+    if not math.isfinite(v):
+        return v
+    frac = Fraction(v).limit_denominator(1000)
+    if abs(float(frac) - v) <= 1e-8 * max(1.0, abs(v)):
+        return float(frac)
+    return float(f"{v:.10g}")
+
+
+def _constant_extras(ctx: Context, constants: dict, rtol: float = 1e-6) -> dict:
+    """The constant (largest over targets) and whether it depends on the target (beyond `rtol`)."""
+    values = [v for v in constants.values() if math.isfinite(v)]
+    if not values:
+        return {"constant": None}
+    top = max(values)
+    varies = (max(values) - min(values)) > rtol * max(1.0, top) and not ctx.invariant()
+    extras = {"constant": top, "depends_on_target": varies}
+    if varies:
+        extras["constant_by_target"] = {fmt(y): v for y, v in constants.items()}
+    return extras
+
+
+def _constant_text(extras: dict) -> str:
+    c = extras.get("constant")
+    if c is None:
+        return "constant unknown"
+    if extras.get("depends_on_target"):
+        per = ", ".join(f"{v:.6g} at y_true = {k}" for k, v in extras["constant_by_target"].items())
+        return f"the constant sup|L''| depends on the target ({per})"
+    return f"constant sup|L''| = {c:.6g}"
+
+
+def _proof(ctx: Context) -> str | None:
+    from .. import symbolic as S
+    from ..analysis import one_sided_derivatives
+    if not ctx.has_expression or not ctx.covers_every_target():
+        return None
+    for case in ctx.proof_cases():
+        st = S.structure(case, ctx.seconds)
+        if st is None:
+            return None
+        for b in st.breakpoints:
+            sides = one_sided_derivatives(case, st, b, ctx.seconds)
+            if sides is None or not sides[2] or sides[0] != sides[1]:
+                return None
+        for piece in st.pieces:
+            d2 = S.derivative(piece.expr, 2)
+            for end, side in ((piece.lo, "+"), (piece.hi, "-")):
+                lim = S.one_sided(d2, end, side, ctx.seconds)
+                if lim is None or not _finite(lim):
+                    return None
+    return ("the gradient is continuous and on every smooth piece L'' has finite limits at both ends, "
+            "so it is bounded")
+
+
+def _finite(v) -> bool:
+    from .. import symbolic as S
+    if S.is_finite_number(v):
+        return True
+    return not v.is_number and v.is_finite is True
+
+
+# ---------------------------------------------------------------------------
+# Vector predictions
+
+def _vector(ctx: Context) -> Verdict:
+    kink = ctx.vector_kink() if _has_branches(ctx) else None
+    if kink is not None:
+        y, point, d, left, right, _ = kink
+        return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                       f"Not smooth: at y_true = {fmt(y)} the gradient jumps along the direction {fmt(d)} through "
+                       f"y_pred = {fmt(point)} (one-sided derivatives {fmt(left)} and {fmt(right)}).",
+                       {"y_true": list(y), "point": point, "direction": d, "left_derivative": left,
+                        "right_derivative": right}, {"constant": None})
+    norms_by_target = {}
+    for y in ctx.targets:
+        Y = np.asarray(y, float)
+        for label, X in _vector_paths(ctx, Y):
+            H = ctx.views.hess(X, Y)
+            norms = np.abs(np.linalg.eigvalsh(H)).max(axis=1)
+            ok = np.isfinite(norms)
+            if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
+                pick = decade_points(int(ok.sum()))
+                return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                               f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}.",
+                               {"y_true": list(y), "toward": label, "points": X[ok][pick],
+                                "curvatures": norms[ok][pick]}, {"constant": None})
+        X = ctx.vector_samples(y, PROPERTY)
+        norms = np.abs(np.linalg.eigvalsh(ctx.views.hess(X, Y))).max(axis=1)
+        norms_by_target[tuple(y)] = _tidy(float(np.nanmax(norms))) if np.isfinite(norms).any() else math.nan
+    extras = _constant_extras(ctx, norms_by_target, rtol=0.05)  # sampled sups: allow sampling slack
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"No gradient jump and no unbounded curvature among the samples (seed {ctx.budget.seed}); "
+                   f"{_constant_text(extras)}.", {"samples": ctx.budget.samples, "seed": ctx.budget.seed}, extras)
+
+
+def _has_branches(ctx: Context) -> bool:
+    from ..expr import switch_functions
+    return not ctx.has_expression or bool(switch_functions(ctx.loss.exact_expression, singular=False))
+
+
+def _vector_paths(ctx: Context, Y: np.ndarray) -> list:
+    """Paths toward the domain's edges and infinity: (label, points of shape (n, K))."""
+    from ..kinds import Simplex
+    k = ctx.loss.K
+    steps = 10.0 ** -np.arange(1, 13, dtype=float)
+    dom = ctx.loss.pred_domain
+    out = []
+    if isinstance(dom, Simplex):
+        for j in range(k):
+            rest = np.full(k, 1.0 / (k - 1))
+            rest[j] = 0.0
+            X = (1 - steps)[:, None] * rest[None, :]
+            X[:, j] = steps
+            out.append((f"y_pred_{j} -> 0", X))
+        return out
+    if dom.bounded:
+        base = np.full(k, 0.5 * (dom.lo + dom.hi))
+        for j in range(k):
+            for end in (dom.lo, dom.hi):
+                X = np.tile(base, (steps.size, 1))
+                X[:, j] = end + np.sign(base[j] - end) * (dom.hi - dom.lo) * steps
+                out.append((f"y_pred_{j} -> {fmt(end)}", X))
+        return out
+    t = 10.0 ** np.arange(0, 14, dtype=float)
+    rng = ctx.rng("vpaths", tuple(Y))
+    for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((4, k))):
+        out.append((f"y_pred -> ∞ along {fmt(np.round(d, 2))}", t[:, None] * d[None, :]))
+    return out

@@ -1,0 +1,51 @@
+"""`lossaudit show`: one loss in depth, printed to a rich console (formatting only)."""
+from __future__ import annotations
+
+import json
+
+from .cells import MARKS, figure
+
+STYLES = {"holds": "green", "fails": "red", "unknown": "yellow"}
+
+
+def describe(console, loss, result) -> None:
+    from rich.table import Table
+    console.print(f"[bold]{loss.name}[/]  ({loss.kind.name} {loss.role}: {loss.kind.summary})")
+    if loss.description:
+        console.print(loss.description)
+    console.print()
+    console.print(loss.pretty())
+    console.print(f"[dim]expression:[/] {loss.text}")
+    console.print(f"[dim]domains:[/] y_pred in {loss.pred_domain}, y_true in {loss.target_domain}"
+                  + (f", K = {loss.K}" if loss.kind.vector else ""))
+    if loss.parameters:
+        table = Table(title="parameters", title_justify="left")
+        for col in ("name", "audited at", "default", "range", "meaning"):
+            table.add_column(col)
+        values = loss.param_values
+        for p in loss.parameters:
+            table.add_row(p.name, f"{values[p.name]:g}", f"{p.default:g}", str(p.range), p.description)
+        console.print(table)
+    if loss.references:
+        console.print("[bold]references[/]")
+        for ref in loss.references:
+            console.print(f"  • {ref}")
+    if loss.equivalents:
+        console.print("[bold]equivalents[/]")
+        for framework, how in loss.equivalents:
+            console.print(f"  • {framework}: {how}")
+    console.print()
+    console.print("[bold]verdicts[/]")
+    for prop, v in result.verdicts.items():
+        fig = figure(v)
+        head = f"[{STYLES[v.verdict]}]{MARKS[v.verdict]} {prop}: {v.verdict}[/]" + \
+            (f" by {v.method}" if v.method != "none" else "") + (f" ({fig})" if fig else "")
+        console.print(head)
+        console.print(f"    {v.detail}", highlight=False)
+        if v.evidence:
+            console.print(f"    [dim]evidence:[/] {json.dumps(v.evidence, ensure_ascii=False)}", highlight=False)
+    use = result.training_use()
+    if use:
+        console.print(f"\n[bold]as a training loss:[/] {use}")
+    if result.excluded_targets:
+        console.print("[dim]targets left out:[/] " + ", ".join(str(e["y_true"]) for e in result.excluded_targets))

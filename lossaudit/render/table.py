@@ -1,0 +1,39 @@
+"""The terminal table (rich): one row per loss, one column per property, a legend and a summary."""
+from __future__ import annotations
+
+import io
+
+from .cells import LEGEND, cell_text
+
+STYLES = {"holds": "green", "fails": "red", "unknown": "yellow"}
+
+
+def build(report):
+    """The rich Table for a report (the CLI prints it; render() turns it into text)."""
+    from rich.table import Table
+    table = Table(title="lossaudit", caption=LEGEND, caption_justify="left", show_lines=False)
+    table.add_column("loss", style="bold", no_wrap=True)
+    table.add_column("kind", style="dim")
+    for prop in report.properties:
+        table.add_column(prop[:7] + "." if len(prop) > 8 else prop, no_wrap=True)
+    if report.require:
+        table.add_column("qualifies", no_wrap=True)
+    for result in report.results:
+        row = [result.name + (" (metric)" if result.loss.role == "metric" else ""), result.loss.kind.name]
+        for prop in report.properties:
+            v = result.verdicts.get(prop)
+            row.append("" if v is None else f"[{STYLES[v.verdict]}]{cell_text(v)}[/]")
+        if report.require:
+            row.append("[green]yes[/]" if result.qualifies else "[red]no[/]")
+        table.add_row(*row)
+    return table
+
+
+def render(report, *, color: bool = False, width: int = 160, **_options) -> str:
+    from rich.console import Console
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      color_system="standard" if color else None)
+    console.print(build(report))
+    console.print(report.summary())
+    return buffer.getvalue()

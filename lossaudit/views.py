@@ -1,0 +1,142 @@
+"""Numeric views of a loss, built once: value, first and second derivatives, vectorised.
+
+Scalar kinds: value(x, y), d1(x, y), d2(x, y) over broadcastable arrays.
+Vector kinds: value(X, Y) -> (n,), grad(X, Y) -> (n, K), hess(X, Y) -> (n, K, K),
+with X, Y of shape (n, K) (Y may be (K,)). On the distribution kind gradient and
+Hessian are taken along the simplex (P∇L and P∇²L P, P = I - 11ᵀ/K).
+
+Expressions get exact derivatives (sympy, compiled to numpy with stable forms and
+an mpmath fallback); callables get finite differences (`lossaudit.numeric`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import numeric
+from .kinds import Interval, Simplex
+
+
+@dataclass
+class ScalarViews:
+    value: Callable
+    d1: Callable
+    d2: Callable
+    exact: bool
+    safe: object = None      # the SafeCallable for callables
+
+
+@dataclass
+class VectorViews:
+    value: Callable
+    grad: Callable
+    hess: Callable
+    exact: bool
+    k: int
+    simplex: bool
+    safe: object = None
+
+
+def projector(k: int) -> np.ndarray:
+    return np.eye(k) - np.ones((k, k)) / k
+
+
+def build_views(loss):
+    if loss.kind.vector:
+        return _vector_views(loss)
+    return _scalar_views(loss)
+
+
+def _scalar_views(loss) -> ScalarViews:
+    dom = loss.pred_domain
+    if loss.expression is not None:
+        import sympy as sp
+        from .symbolic import compile_numeric, strip_distributions
+        yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
+        e = loss.bound_expression
+        d1 = strip_distributions(sp.diff(e, yp))
+        d2 = strip_distributions(sp.diff(d1, yp))
+        return ScalarViews(compile_numeric(e, (yp, yt)), compile_numeric(d1, (yp, yt)),
+                           compile_numeric(d2, (yp, yt)), exact=True)
+    from .callables import SafeCallable
+    safe = SafeCallable(loss.func, None)
+
+    def d1(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        return numeric.fd_first(lambda z: safe(z, y), x, dom)
+
+    def d2(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        return numeric.fd_second(lambda z: safe(z, y), x, dom)
+
+    return ScalarViews(safe, d1, d2, exact=False, safe=safe)
+
+
+def _vector_views(loss) -> VectorViews:
+    k = loss.K
+    simplex = isinstance(loss.pred_domain, Simplex)
+    P = projector(k)
+    if loss.expression is not None:
+        import sympy as sp
+        from .symbolic import compile_numeric, strip_distributions
+        ps, ts = loss.pred_symbols, loss.true_symbols
+        args = ps + ts
+        e = loss.bound_expression
+        f = compile_numeric(e, args)
+        grads = [strip_distributions(sp.diff(e, p)) for p in ps]
+        g_fns = [compile_numeric(g, args) for g in grads]
+        h_fns = {(i, j): compile_numeric(strip_distributions(sp.diff(grads[i], ps[j])), args)
+                 for i in range(k) for j in range(i, k)}
+
+        def value(X, Y):
+            X, Y = _pair(X, Y, k)
+            return f(*X.T, *Y.T)
+
+        def grad(X, Y):
+            X, Y = _pair(X, Y, k)
+            G = np.stack([g(*X.T, *Y.T) for g in g_fns], axis=-1)
+            return G @ P if simplex else G
+
+        def hess(X, Y):
+            X, Y = _pair(X, Y, k)
+            H = np.empty((X.shape[0], k, k))
+            for (i, j), h in h_fns.items():
+                H[:, i, j] = H[:, j, i] = h(*X.T, *Y.T)
+            return P @ H @ P if simplex else H
+
+        return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex)
+
+    from .callables import SafeCallable
+    safe = SafeCallable(loss.func, k)
+    dirs = P if simplex else None
+    box = loss.pred_domain if isinstance(loss.pred_domain, Interval) else None
+
+    def value(X, Y):
+        X, Y = _pair(X, Y, k)
+        return safe(X, Y)
+
+    def room(X):
+        if simplex:
+            return X.min(axis=1)
+        if box is not None:
+            gap = np.minimum(X - box.lo, box.hi - X).min(axis=1)
+            return np.where(np.isfinite(gap), gap, np.inf)
+        return None
+
+    def grad(X, Y):
+        X, Y = _pair(X, Y, k)
+        return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, room(X))
+
+    def hess(X, Y):
+        X, Y = _pair(X, Y, k)
+        return numeric.fd_hessian(lambda Z: safe(Z, Y), X, dirs, room(X))
+
+    return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe)
+
+
+def _pair(X, Y, k):
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    Y = np.broadcast_to(np.asarray(Y, dtype=float), X.shape)
+    return X, Y

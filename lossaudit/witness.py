@@ -1,0 +1,178 @@
+"""Counterexamples that re-check: every `fails` is verified by plugging its numbers into the loss.
+
+For a loss with an expression the check evaluates the expression in 50-digit
+arithmetic at exactly the floats the report prints (as an independent re-check
+would); for a callable it evaluates in float64 and demands a margin far above
+rounding. Witnesses are shrunk to simple numbers first (a chord at a=1, b=3
+beats one at a=887.45...).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import mpmath
+import numpy as np
+
+from .numeric import nice_numbers
+
+EXACT_RTOL = mpmath.mpf(10) ** -25   # 50-digit arithmetic: beyond this a violation is real
+FLOAT_RTOL = 1e-9                    # float64 evaluation of a callable
+
+
+class Checker:
+    """Evaluates a loss exactly (expression) or carefully (callable) at given predictions and target."""
+
+    def __init__(self, loss):
+        from .kinds import Simplex
+        self.loss = loss
+        self.vector = loss.kind.vector
+        self.simplex = isinstance(loss.pred_domain, Simplex)  # points are put back on the simplex exactly
+        self.exact = loss.expression is not None
+        if self.exact:
+            from .symbolic import mp_evaluator
+            self._mp = mp_evaluator(loss.bound_expression, loss.pred_symbols + loss.true_symbols)
+
+    def value(self, yp, yt):
+        if self.exact:
+            if self.vector:
+                p = [a if isinstance(a, mpmath.mpf) else mpmath.mpf(float(a)) for a in yp]
+                if self.simplex:
+                    with mpmath.workdps(max(50, self._mp.dps)):
+                        total = mpmath.fsum(p)
+                        p = [v / total for v in p]
+                args = p + [mpmath.mpf(float(a)) for a in yt]
+            else:
+                args = [a if isinstance(a, mpmath.mpf) else mpmath.mpf(float(a)) for a in (yp, yt)]
+            return self._mp(*args)
+        if self.vector:
+            p = np.asarray([yp], float)
+            if self.simplex:
+                p = p / p.sum()
+            return float(self.loss.views.value(p, np.asarray(yt, float))[0])
+        return float(self.loss.views.value(np.asarray([yp], float), float(yt))[0])
+
+    def precision(self, dps: int):
+        """A context in which exact evaluations use `dps` digits (comparisons far out need more)."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def ctx():
+            if not self.exact:
+                yield
+                return
+            old = self._mp.dps
+            self._mp.dps = dps
+            try:
+                with mpmath.workdps(dps):
+                    yield
+            finally:
+                self._mp.dps = old
+        return ctx()
+
+    def finite(self, v) -> bool:
+        return bool(mpmath.isfinite(v)) if self.exact else math.isfinite(v)
+
+    def greater(self, a, b) -> bool:
+        """a > b beyond rounding (exact: 1e-25 relative in 50 digits; float: 1e-9 relative)."""
+        if not (self.finite(a) and self.finite(b)):
+            return False
+        if self.exact:
+            with mpmath.workdps(max(50, mpmath.mp.dps)):
+                scale = max(abs(a), abs(b), mpmath.mpf(10) ** -300)
+                return a - b > scale * EXACT_RTOL
+        return a - b > FLOAT_RTOL * max(abs(a), abs(b)) + 1e-12 * FLOAT_RTOL
+
+
+def _mix(a, b, t):
+    if isinstance(a, (list, tuple)):
+        return [t * p + (1 - t) * q for p, q in zip(a, b)]
+    return t * a + (1 - t) * b
+
+
+def chord_broken(chk: Checker, a, b, t, y) -> bool:
+    """L(t·a + (1−t)·b) > t·L(a) + (1−t)·L(b) at exactly these numbers."""
+    if chk.exact:
+        with mpmath.workdps(50):
+            t_ = mpmath.mpf(t)
+            if chk.simplex:  # put the ends on the simplex first, so the midpoint is their exact mixture
+                a = [mpmath.mpf(v) / mpmath.fsum(mpmath.mpf(w) for w in a) for v in a]
+                b = [mpmath.mpf(v) / mpmath.fsum(mpmath.mpf(w) for w in b) for v in b]
+            mid = [t_ * mpmath.mpf(p) + (1 - t_) * mpmath.mpf(q) for p, q in zip(a, b)] if chk.vector \
+                else t_ * mpmath.mpf(a) + (1 - t_) * mpmath.mpf(b)
+            lm = chk.value(mid, y)
+            la, lb = chk.value(a, y), chk.value(b, y)
+            return chk.greater(lm, t_ * la + (1 - t_) * lb)
+    lm = chk.value(_mix(a, b, t), y)
+    return chk.greater(lm, t * chk.value(a, y) + (1 - t) * chk.value(b, y))
+
+
+def chord_values(chk: Checker, a, b, t, y) -> dict:
+    mid = _mix(a, b, t)
+    la, lb, lm = (float(chk.value(p, y)) for p in (a, b, mid))
+    return {"L(a)": la, "L(b)": lb, "L(t*a+(1-t)*b)": lm, "t*L(a)+(1-t)*L(b)": t * la + (1 - t) * lb}
+
+
+def pair_out_of_order(chk: Checker, farther, closer, y) -> bool:
+    """L(closer) > L(farther): moving toward the ideal prediction increased the loss."""
+    return chk.greater(chk.value(closer, y), chk.value(farther, y))
+
+
+def kink_confirmed(chk: Checker, x0: float, y, direction=None) -> bool:
+    """The one-sided slopes at x0 really differ (as an exact re-check with h = 1e-20 sees them)."""
+    if chk.vector:
+        d = [float(v) for v in direction]
+        if chk.exact:
+            with mpmath.workdps(50):
+                h = mpmath.mpf(10) ** -20
+                p0 = [mpmath.mpf(v) for v in x0]
+                f = lambda s: chk._mp(*([p + s * q for p, q in zip(p0, d)] + [mpmath.mpf(v) for v in y]))  # noqa: E731
+                f0 = f(0)
+                left, right = (f0 - f(-h)) / h, (f(h) - f0) / h
+                return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
+        return False
+    if chk.exact:
+        with mpmath.workdps(50):
+            x = mpmath.mpf(x0)
+            h = mpmath.mpf(10) ** -20 * max(1, abs(x))
+            f0 = chk.value(x, y)
+            left = (f0 - chk.value(x - h, y)) / h
+            right = (chk.value(x + h, y) - f0) / h
+            if not all(mpmath.isfinite(v) for v in (left, right)):
+                return False
+            return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
+    from .numeric import slope_gap
+    f = lambda x: chk.loss.views.value(x, y)  # noqa: E731
+    return slope_gap(f, float(x0), chk.loss.pred_domain)[2]
+
+
+def _simpler(x) -> list:
+    if isinstance(x, (list, tuple)):
+        options = [nice_numbers(v)[:4] for v in x]
+        combos = [[opts[min(i, len(opts) - 1)] for opts in options] for i in range(4)]
+        return combos + [list(x)]
+    return nice_numbers(x)
+
+
+def shrink_chord(chk: Checker, a, b, t, y, inside) -> tuple:
+    """The simplest (a, b, t) near the given one that still breaks the chord inequality."""
+    for a2, b2 in itertools.islice(_pairs(_simpler(a), _simpler(b)), 40):
+        for t2 in (0.5, t):
+            if inside(a2) and inside(b2) and a2 != b2 and chord_broken(chk, a2, b2, t2, y):
+                return a2, b2, t2
+    return a, b, t
+
+
+def shrink_pair(chk: Checker, farther, closer, y, valid) -> tuple:
+    """The simplest (farther, closer) near the given one still out of order; `valid` checks the geometry."""
+    for f2, c2 in itertools.islice(_pairs(_simpler(farther), _simpler(closer)), 40):
+        if valid(f2, c2) and pair_out_of_order(chk, f2, c2, y):
+            return f2, c2
+    return farther, closer
+
+
+def _pairs(xs, ys):
+    """Pairs ordered by combined simplicity (index sum), simplest first."""
+    order = sorted(((i, j) for i in range(len(xs)) for j in range(len(ys))), key=lambda ij: (ij[0] + ij[1], ij))
+    for i, j in order:
+        yield xs[i], ys[j]
