@@ -46,22 +46,6 @@ def fmt(v) -> str:
     return short
 
 
-def finite_or_raise(values: np.ndarray, points, target, what: str = "the loss") -> None:
-    """Undecidable with an example when `values` has a NaN entry (undefined inside the domain).
-
-    ±inf is let through: it is a value beyond float range (exp(800)), which the
-    checks skip, not a hole in the definition.
-    """
-    values = np.asarray(values)
-    bad = np.isnan(values)
-    if bad.any():
-        i = int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad)[0])
-        p = np.asarray(points)[i]
-        raise Undecidable(f"{what} is undefined (NaN) at y_pred = {fmt(p)}, y_true = {fmt(target)} "
-                          "(inside the prediction domain)",
-                          {"y_pred": p.tolist() if hasattr(p, 'tolist') else p, "y_true": _plain(target)})
-
-
 def _plain(v):
     return list(v) if isinstance(v, (tuple, list, np.ndarray)) else float(v)
 
@@ -209,6 +193,8 @@ def build_context(loss, budget: Budget) -> Context:
     valid, excluded = [], []
     for y in candidates:
         (valid if _defined_at(loss, y, budget) else excluded).append(y)
+    if loss.func is not None:
+        _check_deterministic(loss, valid[0] if valid else candidates[0], budget)
     if not valid:
         shown = ", ".join(fmt(y) for y in candidates)
         raise LossError(f"{loss.name!r} is undefined (not finite) almost everywhere in its prediction domain "
@@ -217,6 +203,23 @@ def build_context(loss, budget: Budget) -> Context:
     ctx = Context(loss, budget, valid, excluded)
     cached[key] = ctx
     return ctx
+
+
+def _check_deterministic(loss, y, budget) -> None:
+    """Two calls at the same points must agree: a random loss cannot be audited."""
+    rng = budget.rng(loss.fingerprint, "determinism")
+    if loss.kind.vector:
+        X = numeric.vector_samples(loss.pred_domain, loss.K, np.asarray(y, float), rng, 24)
+        a, b = loss.views.value(X, np.asarray(y, float)), loss.views.value(X, np.asarray(y, float))
+    else:
+        X = numeric.scalar_grid(loss.pred_domain, 0.0, rng, 24)
+        a, b = loss.views.value(X, y), loss.views.value(X, y)
+    differ = ~((a == b) | (np.isnan(a) & np.isnan(b)))
+    if differ.any():
+        i = int(np.flatnonzero(differ)[0])
+        raise CallableFailure(f"the callable is not deterministic: two calls at y_pred = {fmt(X[i])}, "
+                              f"y_true = {fmt(y)} gave {a[i]!r} and {b[i]!r}",
+                              {"y_pred": np.asarray(X[i]).tolist(), "y_true": _plain(y)})
 
 
 def _candidate_targets(loss) -> list:

@@ -22,7 +22,7 @@ from .report import LossResult, Report, qualify
 from .timeouts import PropertyTimeout, deadline
 from .verdict import parse_properties, unknown
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 30.0
 
 
 def resolve(target=None, *, kind: str | None = None, name: str | None = None, params: dict | None = None,
@@ -144,14 +144,21 @@ def run(losses: list, props: tuple, budget: Budget, *, workers: int | None = Non
 
 def _audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send=None) -> LossResult:
     from .analysis import build_context
+    from .callables import CallableFailure
     from .properties import decide
     try:
-        ctx = build_context(loss, budget)
+        with deadline(budget.timeout, PropertyTimeout):
+            ctx = build_context(loss, budget)
     except LossAuditError as exc:
         if strict:
             raise
-        verdicts = {p: unknown(p, str(exc)) for p in props}
-        return LossResult(loss, verdicts)
+        return LossResult(loss, {p: unknown(p, str(exc)) for p in props})
+    except CallableFailure as exc:
+        evidence = {"example": exc.example} if exc.example else None
+        return LossResult(loss, {p: unknown(p, exc.reason, evidence) for p in props})
+    except PropertyTimeout:
+        reason = f"timed out after {budget.timeout:g} s while first evaluating the loss (raise --timeout)"
+        return LossResult(loss, {p: unknown(p, reason) for p in props})
     verdicts = {}
     for p in props:
         try:

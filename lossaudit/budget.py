@@ -24,7 +24,7 @@ class Budget:
     samples: int = DEFAULT_SAMPLES
     rtol: float = 1e-9
     symbolic_seconds: float = 4.0
-    timeout: float = 60.0
+    timeout: float = 30.0
 
     def __post_init__(self):
         if self.samples < 50:

@@ -116,10 +116,11 @@ def _example(yp, yt) -> dict:
 class SafeCallable:
     """Calls a user's f(y_pred, y_true) safely and vectorised; see the module docstring."""
 
-    def __init__(self, func, vector_size: int | None):
+    def __init__(self, func, vector_size: int | None, log=None):
         self.func = func
         self.k = vector_size
         self.vectorised = True
+        self.log = log  # where points at which the callable raised are noted (they become NaN)
 
     def __call__(self, yp, yt) -> np.ndarray:
         yp, yt = np.asarray(yp, dtype=float), np.asarray(yt, dtype=float)
@@ -167,7 +168,14 @@ class SafeCallable:
             flat_p, flat_t = yp.reshape(-1), yt.reshape(-1)
         values = np.empty(flat_p.shape[0])
         for i in range(values.size):  # the slow path for callables that are not vectorised
-            v = self._call(flat_p[i], flat_t[i])
+            try:
+                v = self._call(flat_p[i], flat_t[i])
+            except CallableFailure as exc:
+                if self.log is None:
+                    raise
+                values[i] = np.nan  # this point only; the property that needed it will say unknown
+                self.log.note(flat_p[i:i + 1], flat_t[i:i + 1], np.array([np.nan]), exc.reason)
+                continue
             try:
                 arr = np.asarray(v, dtype=float)
             except (TypeError, ValueError):

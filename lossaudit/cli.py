@@ -114,7 +114,7 @@ def audit(
     target_domain: Optional[str] = typer.Option(None, "--target-domain",
                                                 help='Target domain, e.g. "[0, 1]" or "{-1, 1}".'),
     classes: Optional[int] = typer.Option(None, "--classes", help="K for vector kinds (default 3)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 60)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 30)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ):
     """Audit built-in losses, an expression, or a Python callable."""

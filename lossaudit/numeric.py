@@ -267,10 +267,9 @@ def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[
     cand = np.flatnonzero(score > 1e-3)
     if cand.size == 0:
         return []
-    cand = cand[np.argsort(-jumps[cand])][:200]
+    cand = cand[np.argsort(-score[cand])][:1000]
     centre, half = x[cand + 1], np.maximum(x[cand + 2] - x[cand + 1], x[cand + 1] - x[cand])
-    history = []
-    alive = np.ones(cand.size, dtype=bool)
+    history: list = []
     t = np.linspace(-1.0, 1.0, 9)
     for _ in range(60):
         pts = centre[:, None] + half[:, None] * t[None, :]
@@ -282,13 +281,12 @@ def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[
         j = np.argmax(jm, axis=1)
         best = jm[np.arange(jm.shape[0]), j]
         # a kink keeps its jump as the window halves; a smooth bend loses it (1/8 over 3 halvings)
-        if len(history) >= 3:
-            alive &= best >= 0.3 * history[-3]
-        history.append(best)
-        centre = pts[np.arange(pts.shape[0]), j + 1]
-        half = half / 2
-        if np.all(half <= 1e-13 * np.maximum(1.0, np.abs(centre))) or not alive.any():
+        keep = best >= 0.3 * history[-3] if len(history) >= 3 else np.ones(best.size, dtype=bool)
+        history = [h[keep] for h in history] + [best[keep]]
+        centre, half = pts[np.arange(pts.shape[0]), j + 1][keep], half[keep] / 2
+        if centre.size == 0 or np.all(half <= 1e-13 * np.maximum(1.0, np.abs(centre))):
             break
+    alive = np.ones(centre.size, dtype=bool)
     found: list[float] = []
     for c, live in zip(centre, alive):
         if not live or not (dom.lo < c < dom.hi):

@@ -122,7 +122,9 @@ def compile_numeric(expr, args):
             fixed = out.reshape(-1)
             with mpmath.workdps(30):
                 for i in idx:
-                    fixed[i] = _mp_float(slow, [f[i] for f in flat])
+                    better = _mp_float(slow, [f[i] for f in flat])
+                    if not math.isnan(better) or math.isnan(fixed[i]):
+                        fixed[i] = better  # keep numpy's ±inf (1/0) when mpmath cannot say more
             out = fixed.reshape(shape)
         return out
 

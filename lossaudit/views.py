@@ -19,6 +19,47 @@ from . import numeric
 from .kinds import Interval, Simplex
 
 
+class UndefinedLog:
+    """Where the loss came out NaN (or the callable raised) while one property was being decided.
+
+    A property that found no counterexample must not claim `holds` over points it
+    could not evaluate; `properties.decide` reads this log to say `unknown` instead.
+    """
+
+    LIMIT = 8
+
+    def __init__(self):
+        self.events: list = []
+
+    def clear(self) -> None:
+        self.events = []
+
+    def note(self, x, y, values, reason: str | None = None) -> None:
+        if len(self.events) >= self.LIMIT:
+            return
+        bad = np.isnan(np.asarray(values, dtype=float))
+        if not bad.any():
+            return
+        xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if xs.ndim >= 2:  # vector kinds: rows are points
+            i = int(np.flatnonzero(bad.reshape(-1))[0])
+            point, target = xs.reshape(-1, xs.shape[-1])[i], np.broadcast_to(ys, xs.shape).reshape(-1, xs.shape[-1])[i]
+            self.events.append({"y_pred": point.tolist(), "y_true": target.tolist(), "reason": reason})
+        else:
+            xb, yb = np.broadcast_arrays(xs, ys)
+            i = int(np.flatnonzero(bad.reshape(-1))[0])
+            self.events.append({"y_pred": float(xb.reshape(-1)[i]), "y_true": float(yb.reshape(-1)[i]),
+                                "reason": reason})
+
+
+def _logged(fn, log: UndefinedLog):
+    def evaluate(x, y):
+        out = fn(x, y)
+        log.note(x, y, out)
+        return out
+    return evaluate
+
+
 @dataclass
 class ScalarViews:
     value: Callable
@@ -26,6 +67,11 @@ class ScalarViews:
     d2: Callable
     exact: bool
     safe: object = None      # the SafeCallable for callables
+    log: UndefinedLog = None
+
+    def __post_init__(self):
+        self.log = self.log or UndefinedLog()
+        self.value, self.d1, self.d2 = (_logged(f, self.log) for f in (self.value, self.d1, self.d2))
 
 
 @dataclass
@@ -37,6 +83,11 @@ class VectorViews:
     k: int
     simplex: bool
     safe: object = None
+    log: UndefinedLog = None
+
+    def __post_init__(self):
+        self.log = self.log or UndefinedLog()
+        self.value = _logged(self.value, self.log)
 
 
 def projector(k: int) -> np.ndarray:
@@ -61,7 +112,8 @@ def _scalar_views(loss) -> ScalarViews:
         return ScalarViews(compile_numeric(e, (yp, yt)), compile_numeric(d1, (yp, yt)),
                            compile_numeric(d2, (yp, yt)), exact=True)
     from .callables import SafeCallable
-    safe = SafeCallable(loss.func, None)
+    log = UndefinedLog()
+    safe = SafeCallable(loss.func, None, log)
 
     def d1(x, y):
         x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
@@ -71,7 +123,7 @@ def _scalar_views(loss) -> ScalarViews:
         x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
         return numeric.fd_second(lambda z: safe(z, y), x, dom)
 
-    return ScalarViews(safe, d1, d2, exact=False, safe=safe)
+    return ScalarViews(safe, d1, d2, exact=False, safe=safe, log=log)
 
 
 def _vector_views(loss) -> VectorViews:
@@ -109,7 +161,8 @@ def _vector_views(loss) -> VectorViews:
         return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex)
 
     from .callables import SafeCallable
-    safe = SafeCallable(loss.func, k)
+    log = UndefinedLog()
+    safe = SafeCallable(loss.func, k, log)
     dirs = P if simplex else None
     box = loss.pred_domain if isinstance(loss.pred_domain, Interval) else None
 
@@ -133,7 +186,7 @@ def _vector_views(loss) -> VectorViews:
         X, Y = _pair(X, Y, k)
         return numeric.fd_hessian(lambda Z: safe(Z, Y), X, dirs, room(X))
 
-    return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe)
+    return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe, log=log)
 
 
 def _pair(X, Y, k):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis import Context, build_context, finite_or_raise, fmt
+from ..analysis import Context, build_context, fmt
 from ..numeric import significant, simplicity
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, chord_broken, chord_values, shrink_chord
@@ -68,7 +68,6 @@ def _scalar_counterexample(ctx: Context) -> Verdict | None:
 def _scalar_candidates(ctx: Context, f, x: np.ndarray, y: float) -> list:
     rtol = ctx.budget.rtol
     fx = f(x)
-    finite_or_raise(fx, x, y)
     scale = np.maximum(1.0, np.abs(x))
     a_list, b_list, t_list = [], [], []
     # local chords around every sample, at several widths, and around every breakpoint
@@ -144,7 +143,6 @@ def _vector_counterexample(ctx: Context) -> Verdict | None:
         y_arr = np.asarray(y, dtype=float)
         X = ctx.vector_samples(y, PROPERTY)
         f = lambda Z: ctx.views.value(Z, y_arr)  # noqa: E731
-        finite_or_raise(f(X), X, y)
         for a, b, t in _vector_candidates(ctx, f, X, y_arr):
             a, b, t = [float(v) for v in a], [float(v) for v in b], float(t)
             if not ctx.views.simplex:  # rounding would take simplex points off the simplex

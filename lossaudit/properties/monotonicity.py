@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis import Context, build_context, finite_or_raise, fmt
+from ..analysis import Context, build_context, fmt
 from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
 from ..numeric import significant, simplicity
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
@@ -87,7 +87,6 @@ def _scalar_witness(ctx: Context, chk: Checker, y: float):
     x = ctx.grid(y, PROPERTY)
     f = lambda z: ctx.views.value(z, y)  # noqa: E731
     v = f(x)
-    finite_or_raise(v, x, y)
     far, close = _scalar_pairs(ctx, x, v, y)
     if far.size == 0:
         return None
@@ -261,7 +260,6 @@ def _vector_witness(ctx: Context, chk: Checker, y):
         seg = X[:, None, :] + s[None, :, None] * (Y - X)[:, None, :]
     n, m, k = seg.shape
     vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
-    finite_or_raise(vals[:, 0], X, y)
     rise = vals[:, 1:] - vals[:, :-1]
     size = np.abs(vals[:, 1:]) + np.abs(vals[:, :-1])
     reach = np.abs(seg).max(axis=2)

@@ -142,7 +142,8 @@ def _target_paths(ctx: Context) -> list[Path]:
             end = dom.hi if d > 0 else dom.lo
             if not math.isinf(end):
                 continue
-            ys = numeric.gross_sequence(dom, max(min(1.0, dom.hi), dom.lo) if dom.contains(1.0) else 0.0, d)
+            start = x + 0.5 if dom.contains(x + 0.5) else 0.5 * (dom.lo + dom.hi) if dom.bounded else dom.lo + 1
+            ys = numeric.gross_sequence(dom, start, d)
             g = ctx.views.d1(np.full(ys.shape, x), ys)
             out.append(Path(f"y_true -> {fmt(end)}", g, ys, None, y_pred=x))
         break

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import numeric
-from ..analysis import Context, build_context, finite_or_raise, fmt
+from ..analysis import Context, build_context, fmt
 from ..kinds import FiniteSet, OneHot, Simplex
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker
@@ -119,7 +119,6 @@ def _infimum_at_edge(ctx: Context, chk: Checker, y):
     """(label, points, values) when the loss keeps strictly decreasing toward an end of the domain."""
     x = ctx.grid(y, PROPERTY)
     v = ctx.views.value(x, y)
-    finite_or_raise(v, x, y)
     best = float(np.nanmin(v))
     for d in (+1, -1):
         end = ctx.dom.hi if d > 0 else ctx.dom.lo
