@@ -17,11 +17,11 @@ __all__ = ["audit", "catalog", "Loss", "Verdict", "Report", "Budget", "LossAudit
 
 
 def audit(*args, **kwargs):
-    from .audit import audit as _audit
+    from .auditor import audit as _audit
     return _audit(*args, **kwargs)
 
 
-audit.__doc__ = "Audit losses and return a Report; see lossaudit.audit.audit."
+audit.__doc__ = "Audit losses and return a Report; see lossaudit.auditor.audit."
 
 
 def catalog():

@@ -218,7 +218,7 @@ def _check_deterministic(loss, y, budget) -> None:
     if differ.any():
         i = int(np.flatnonzero(differ)[0])
         raise CallableFailure(f"the callable is not deterministic: two calls at y_pred = {fmt(X[i])}, "
-                              f"y_true = {fmt(y)} gave {a[i]!r} and {b[i]!r}",
+                              f"y_true = {fmt(y)} gave {float(a[i])!r} and {float(b[i])!r}",
                               {"y_pred": np.asarray(X[i]).tolist(), "y_true": _plain(y)})
 
 

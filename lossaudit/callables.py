@@ -31,6 +31,10 @@ class CallableFailure(Exception):
         super().__init__(reason)
 
 
+class WrongShape(CallableFailure):
+    """The callable returned an array of the wrong shape (a mean or sum instead of one value per sample)."""
+
+
 def looks_like_callable_spec(text: str) -> bool:
     """"file.py:func" or "package.module:func" (not an expression, not a catalog name)."""
     if ":" not in text or text.count(":") != 1:
@@ -134,10 +138,12 @@ class SafeCallable:
         if self.vectorised:
             try:
                 return self._vectorised(yp, yt, out_shape)
+            except WrongShape:
+                raise
             except CallableFailure:
                 if yp.size <= (self.k or 1):
                     raise
-                self.vectorised = False
+                self.vectorised = False  # it cannot take arrays: call it one point at a time
         return self._pointwise(yp, yt, out_shape)
 
     def _call(self, yp, yt):
@@ -157,8 +163,9 @@ class SafeCallable:
         if arr.shape != out_shape:
             if arr.size == 1 and int(np.prod(out_shape)) == 1:
                 return arr.reshape(out_shape)
-            raise CallableFailure(f"the callable returned shape {arr.shape} for inputs of shape {yp.shape}; "
-                                  f"expected {out_shape}", _example(yp, yt))
+            hint = " (one loss value per sample, not a mean or a sum)" if arr.size == 1 else ""
+            raise WrongShape(f"the callable returned shape {arr.shape} for inputs of shape {yp.shape}; "
+                             f"expected {out_shape}{hint}", _example(yp, yt))
         return arr
 
     def _pointwise(self, yp, yt, out_shape):

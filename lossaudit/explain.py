@@ -44,7 +44,7 @@ def explanation(prop: str) -> str:
 
 def examples(prop: str, count: int = 2) -> tuple[list, list]:
     """(holds, fails): up to `count` (name, short reason) pairs each, from auditing the candidates."""
-    from .audit import audit
+    from .auditor import audit
     report = audit(list(CANDIDATES), properties=prop)
     holds, fails = [], []
     for result in report.results:

@@ -437,3 +437,13 @@ def test_switch_functions_in_vector_kind():
     assert len(found) == 2
     for want in (p0 - t0, p1 - t1):
         assert any(_same_zero_set(f, want) for f in found)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a non-real constant (sqrt(-1) -> I, log(-2) -> log(2) + I*pi) is "
+                                       "accepted although complex literals are refused; the numeric views then "
+                                       "silently drop the imaginary part")
+@pytest.mark.parametrize("text", ["y_pred + sqrt(-1)", "y_pred + log(-2)", "y_pred*(-1)**0.5"],
+                         ids=["sqrt_minus_one", "log_negative", "fractional_power_of_negative"])
+def test_non_real_constants_are_refused(text):
+    with pytest.raises(ExpressionError):
+        parse(text)

@@ -20,7 +20,7 @@ from .kinds import Domain
 from .loss import Loss
 from .report import LossResult, Report, qualify
 from .timeouts import PropertyTimeout, deadline
-from .verdict import parse_properties, unknown
+from .verdict import Verdict, parse_properties, unknown
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -128,7 +128,37 @@ def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 
 
 def run(losses: list, props: tuple, budget: Budget, *, workers: int | None = None,
         progress: Callable | None = None, strict: bool = False) -> list[LossResult]:
-    """One LossResult per loss, in order. `strict`: a LossAuditError of a loss propagates (a lone user loss)."""
+    """One LossResult per loss, in order. `strict`: a LossAuditError of a loss propagates (a lone user loss).
+
+    Results found in the cache are reused; the rest are computed and stored.
+    """
+    from . import cache
+    keys = [cache.key(loss, budget, props) for loss in losses]
+    cached = {i: cache.load(k) for i, k in enumerate(keys)}
+    todo = [i for i, hit in cached.items() if hit is None]
+    fresh = _run(losses=[losses[i] for i in todo], props=props, budget=budget, workers=workers,
+                 progress=progress, strict=strict, offset=len(losses) - len(todo), total=len(losses))
+    results = {}
+    for i, result in zip(todo, fresh):
+        if not any("timed out" in v.detail for v in result.verdicts.values()):  # timing is not reproducible
+            cache.store(keys[i], result.verdicts, result.excluded_targets)
+        results[i] = result
+    for i, hit in cached.items():
+        if hit is not None:
+            verdicts = {p: Verdict.from_dict(p, d) for p, d in hit[0].items()}
+            results[i] = LossResult(losses[i], verdicts, excluded_targets=hit[1])
+    if progress and not todo and losses:
+        progress(len(losses), len(losses), losses[-1].name)
+    return [results[i] for i in range(len(losses))]
+
+
+def _run(losses, props, budget, workers, progress, strict, offset=0, total=None) -> list[LossResult]:
+    total = total or len(losses)
+    if progress:
+        inner = progress
+        progress = lambda done, _t, name: inner(offset + done, total, name)  # noqa: E731
+    if not losses:
+        return []
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
     parallel = workers > 1 and len(losses) > 1 or any(l.func is not None for l in losses)
@@ -168,7 +198,15 @@ def _audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send=None
             verdicts[p] = unknown(p, f"timed out after {budget.timeout:g} s (raise --timeout to allow longer)")
         if send is not None:
             send(("verdict", p, verdicts[p]))
-    return LossResult(loss, verdicts, excluded_targets=_excluded(ctx))
+    return LossResult(loss, verdicts, excluded_targets=_excluded(ctx), notes=_notes(loss))
+
+
+def _notes(loss) -> list:
+    safe = getattr(loss.views, "safe", None) if loss.func is not None else None
+    if safe is not None and not safe.vectorised:
+        return ["the callable does not accept arrays, so it was called one point at a time (slower); "
+                "vectorise it with numpy for a faster audit"]
+    return []
 
 
 def _excluded(ctx) -> list:
@@ -229,7 +267,7 @@ def _handle(msg, i, losses, props, partial, results) -> bool:
         partial[msg[1]] = msg[2]
         return False
     if kind == "result":
-        results[i] = LossResult(losses[i], msg[1], excluded_targets=msg[2])
+        results[i] = LossResult(losses[i], msg[1], excluded_targets=msg[2], notes=msg[3])
         return True
     if kind == "error":
         raise LossError(msg[1])
@@ -242,7 +280,7 @@ def _child(loss, props, budget, strict, conn) -> None:
     try:
         result = _audit_one(loss, props, budget, strict, send=conn.send)
         # verdicts are plain data; the parent keeps its own Loss (a callable may not pickle)
-        conn.send(("result", result.verdicts, result.excluded_targets))
+        conn.send(("result", result.verdicts, result.excluded_targets, result.notes))
     except LossAuditError as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:  # noqa: BLE001 - report, never hang the parent

@@ -1,0 +1,56 @@
+"""CSV: one row per loss; per property its verdict and method, plus the figures properties add.
+
+Columns: name, kind, role, then `<prop>`, `<prop>_method` for each property
+audited, then differentiability_class, smoothness_constant, robustness_grade
+(when those properties were audited) and qualifies (with --require).
+details=True adds a `<prop>_detail` column with the sentence behind each verdict.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+# the figure each property adds to its verdict (Verdict.extras key)
+FIGURES = {"differentiability": "class", "smoothness": "constant", "robustness": "grade"}
+
+
+def columns(report, details: bool = False) -> list[str]:
+    cols = ["name", "kind", "role"]
+    for prop in report.properties:
+        cols += [prop, f"{prop}_method"] + ([f"{prop}_detail"] if details else [])
+    cols += [f"{p}_{key}" for p, key in FIGURES.items() if p in report.properties]
+    return cols + (["qualifies"] if report.require else [])
+
+
+def render(report, *, details: bool = False, **_options) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns(report, details), lineterminator="\n")
+    writer.writeheader()
+    for result in report.results:
+        writer.writerow(_row(report, result, details))
+    return buffer.getvalue()
+
+
+def _row(report, result, details: bool) -> dict:
+    row = {"name": result.name, "kind": result.loss.kind.name, "role": result.loss.role}
+    for prop in report.properties:
+        v = result.verdicts.get(prop)
+        row[prop] = v.verdict if v else ""
+        row[f"{prop}_method"] = v.method if v else ""
+        if details:
+            row[f"{prop}_detail"] = v.detail if v else ""
+    for prop, key in FIGURES.items():
+        if prop in report.properties:
+            v = result.verdicts.get(prop)
+            row[f"{prop}_{key}"] = _value(v.extras.get(key)) if v else ""
+    if report.require:
+        row["qualifies"] = "yes" if result.qualifies else "no"
+    return row
+
+
+def _value(value) -> str:
+    """A figure as the JSON report writes it (numbers as JSON numbers), empty when absent."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)

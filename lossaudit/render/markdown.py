@@ -1,0 +1,80 @@
+"""Markdown: a GitHub-flavoured pipe table, the legend, and optional numbered footnotes.
+
+    render(report)                              a compact table and the legend
+    render(report, footnotes=True)              each cell cites the sentence saying how its verdict was reached
+    render(report, link="losses/{name}.md")     names link to a page, cells to its section for that property
+"""
+from __future__ import annotations
+
+import re
+
+from .cells import LEGEND, cell_text, footnote
+
+# `_` inside a word is never emphasis in GitHub Markdown, so names like y_true stay readable
+_SPECIAL = re.compile(r"([\\`*|<\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+class Footnotes:
+    """Numbers footnote texts in order of first use; a repeated sentence keeps its number."""
+
+    def __init__(self):
+        self._numbers: dict[str, int] = {}
+
+    def number(self, text: str) -> int:
+        return self._numbers.setdefault(text, len(self._numbers) + 1)
+
+    def items(self) -> list[tuple[int, str]]:
+        return [(n, text) for text, n in self._numbers.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self._numbers)
+
+
+def escape(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup (and `|`, which would split a cell)."""
+    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def loss_label(result) -> str:
+    """The loss column's text (the same as the terminal table's)."""
+    return result.name + (" (metric)" if result.loss.role == "metric" else "")
+
+
+def header(report) -> list[str]:
+    cols = ["loss", "kind", *report.properties]
+    return cols + (["qualifies"] if report.require else [])
+
+
+def render(report, *, footnotes: bool = False, link: str | None = None, legend: bool = True,
+           **_options) -> str:
+    notes = Footnotes()
+    cols = header(report)
+    lines = [_row(cols), _row(["---"] * len(cols))]
+    lines += [_row(_cells(report, r, notes if footnotes else None, link)) for r in report.results]
+    out = "\n".join(lines) + "\n"
+    if legend:
+        out += "\n" + escape(LEGEND) + (" Each cell links to its evidence." if link else "") + "\n"
+    if notes:
+        out += "\n" + "\n".join(f"[^{n}]: {escape(text)}" for n, text in notes.items()) + "\n"
+    return out
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _cells(report, result, notes: Footnotes | None, link: str | None) -> list[str]:
+    page = link.format(name=result.name) if link else None
+    name = escape(loss_label(result))
+    row = [f"[{name}]({page})" if page else name, escape(result.loss.kind.name)]
+    for prop in report.properties:
+        v = result.verdicts.get(prop)
+        if v is None:
+            row.append("")
+            continue
+        text = escape(cell_text(v))
+        cell = f"[{text}]({page}#{prop})" if page else text
+        row.append(cell + (f"[^{notes.number(footnote(v))}]" if notes is not None else ""))
+    if report.require:
+        row.append("yes" if result.qualifies else "no")
+    return row

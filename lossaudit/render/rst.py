@@ -1,0 +1,64 @@
+"""reStructuredText: a `.. list-table::` (one header row, the loss as stub column) that Sphinx renders.
+
+footnotes=True cites each cell's detail sentence as a numbered footnote
+(`[3]_`, defined under the table); link="losses/{name}.html" links names and
+cells to per-loss pages, like the Markdown renderer.
+"""
+from __future__ import annotations
+
+import re
+
+from .cells import LEGEND, cell_text, footnote
+from .markdown import Footnotes, loss_label
+
+# `_` inside a word is plain text in reST; at a word's edge it would make a reference
+_SPECIAL = re.compile(r"([\\`*|\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_LIST_START = re.compile(r"^([-+*#•]\s|\d+[.)]\s)")
+
+
+def escape(text: str) -> str:
+    """Backslash-escape inline markup, and what would open a list at the start of a cell."""
+    text = _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return "\\" + text if _LIST_START.match(text) else text
+
+
+def render(report, *, footnotes: bool = False, link: str | None = None, legend: bool = True,
+           **_options) -> str:
+    notes = Footnotes() if footnotes else None
+    n = len(report.results)
+    cols = ["loss", "kind", *report.properties] + (["qualifies"] if report.require else [])
+    lines = [f".. list-table:: Properties of {n} loss{'es' if n != 1 else ''}", "   :header-rows: 1",
+             "   :stub-columns: 1", ""]
+    lines += _item(cols)
+    for result in report.results:
+        lines += _item(_cells(report, result, notes, link))
+    out = "\n".join(lines) + "\n"
+    if legend:
+        out += "\n" + escape(LEGEND) + "\n"
+    if notes:
+        out += "\n" + "\n".join(f".. [{k}] {escape(text)}" for k, text in notes.items()) + "\n"
+    return out
+
+
+def _item(cells: list[str]) -> list[str]:
+    first, *rest = cells
+    return [f"   * - {first}".rstrip()] + [f"     - {c}".rstrip() for c in rest]
+
+
+def _link(text: str, url: str | None) -> str:
+    return f"`{text} <{url}>`__" if url else text
+
+
+def _cells(report, result, notes, link) -> list[str]:
+    page = link.format(name=result.name) if link else None
+    row = [_link(escape(loss_label(result)), page), escape(result.loss.kind.name)]
+    for prop in report.properties:
+        v = result.verdicts.get(prop)
+        if v is None:
+            row.append("")
+            continue
+        text = _link(escape(cell_text(v)), f"{page}#{prop}" if page else None)
+        row.append(text + (f" [{notes.number(footnote(v))}]_" if notes is not None else ""))
+    if report.require:
+        row.append("yes" if result.qualifies else "no")
+    return row

@@ -1,0 +1,27 @@
+"""Shared test setup: a session-wide audit cache, a deterministic hypothesis profile, shared fixtures."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+# Workers of one test session share audit results through the cache (same code, same keys),
+# without touching the user's own cache.
+os.environ.setdefault("LOSSAUDIT_CACHE_DIR",
+                      os.path.join(tempfile.gettempdir(), f"lossaudit-test-cache-{os.getuid()}"))
+
+try:
+    from hypothesis import settings
+
+    settings.register_profile("deterministic", derandomize=True, deadline=None, max_examples=60)
+    settings.load_profile("deterministic")
+except ImportError:  # pragma: no cover
+    pass
+
+
+@pytest.fixture(scope="session")
+def builtin_report():
+    """Every built-in audited once (seed 0, default budget)."""
+    import lossaudit
+    return lossaudit.audit()

@@ -1,0 +1,2 @@
+def loss(y_pred, y_true)
+    return y_pred
