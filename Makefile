@@ -20,3 +20,6 @@ docs:
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+lint:
+	ruff check lossaudit tests benchmarks

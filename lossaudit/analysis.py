@@ -15,8 +15,7 @@ import numpy as np
 from . import numeric
 from .budget import Budget
 from .callables import CallableFailure
-from .kinds import (FiniteSet, IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS, Interval, OneHot, Simplex,
-                    interval_targets, vector_targets)
+from .kinds import FiniteSet, IDEAL_MARGIN, Interval, Simplex, interval_targets, vector_targets
 from .errors import LossError
 
 
@@ -327,7 +326,6 @@ def lines(ctx: Context, y, count: int = 6) -> list:
     p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
     direction (e_i − e_j on the simplex), so kinks along them land on simple points.
     """
-    from .kinds import Simplex
     rng = ctx.rng("lines", tuple(y))
     k = ctx.loss.K
     dom = ctx.loss.pred_domain

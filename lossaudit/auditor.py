@@ -27,15 +27,23 @@ DEFAULT_TIMEOUT = 30.0
 
 def resolve(target=None, *, kind: str | None = None, name: str | None = None, params: dict | None = None,
             pred_domain: Domain | None = None, target_domain: Domain | None = None,
-            classes: int | None = None) -> list[Loss]:
+            classes: int | None = None, expression: str | None = None) -> list[Loss]:
     """What to audit: None (every built-in), a name, an expression (with kind), a callable,
-    a "file.py:func" / "module:func" spec (with kind), a Loss, or a list of these."""
+    a "file.py:func" / "module:func" spec (with kind), a Loss, or a list of these.
+
+    `expression` is always parsed as an expression, never imported (the CLI's --expr).
+    """
     from . import catalog_loader as catalog
-    from .callables import load_callable, looks_like_callable_spec
+    if expression is not None:
+        if target is not None:
+            raise LossError("give either something to audit or an expression, not both")
+        losses = [Loss.from_expression(expression, _need_kind(kind, "an expression"), name=name, params=params,
+                                       pred_domain=pred_domain, target_domain=target_domain, classes=classes)]
+        return losses
     if target is None:
         losses = list(catalog.builtins())
     elif isinstance(target, (list, tuple)):
-        losses = [l for t in target for l in resolve(t, kind=kind, pred_domain=pred_domain,
+        losses = [one for t in target for one in resolve(t, kind=kind, pred_domain=pred_domain,
                                                       target_domain=target_domain, classes=classes)]
     elif isinstance(target, Loss):
         losses = [target]
@@ -44,13 +52,14 @@ def resolve(target=None, *, kind: str | None = None, name: str | None = None, pa
                                      target_domain=target_domain, classes=classes)]
     elif isinstance(target, str):
         losses = [_from_text(target, kind, name, params, pred_domain, target_domain, classes)]
-        params = None if losses[0].source in ("expression",) else params
+        if losses[0].source == "expression":
+            return losses  # its parameters were given to from_expression
     else:
         raise LossError(f"cannot audit {target!r}: give a built-in name, an expression, or a callable")
     if params:
-        losses = [l.with_values(params) for l in losses]
-    if (pred_domain or target_domain or classes) and any(l.source.startswith("catalog/") for l in losses):
-        losses = [_override(l, pred_domain, target_domain, classes) for l in losses]
+        losses = [loss.with_values(params) for loss in losses]
+    if (pred_domain or target_domain or classes) and any(x.source.startswith("catalog/") for x in losses):
+        losses = [_override(x, pred_domain, target_domain, classes) for x in losses]
     return losses
 
 
@@ -93,7 +102,7 @@ def _override(loss: Loss, pred, target, classes) -> Loss:
 def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 0, samples: int | None = None,
           params: dict | None = None, pred_domain: Domain | None = None, target_domain: Domain | None = None,
           classes: int | None = None, require=None, timeout: float | None = None, name: str | None = None,
-          workers: int | None = None, progress: Callable | None = None) -> Report:
+          workers: int | None = None, progress: Callable | None = None, expression: str | None = None) -> Report:
     """Audit losses and return a Report.
 
         audit()                                   every built-in
@@ -103,7 +112,8 @@ def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 
         audit("losses.py:my_loss", kind="regression")
 
     `require` ("convexity,smoothness") marks which losses qualify; `progress`
-    is called as progress(done, total, name) after each loss.
+    is called as progress(done, total, name) after each loss. `expression=` is
+    always parsed as an expression (never imported as a callable).
     """
     props = parse_properties(properties)
     required = parse_properties(require) if require else None
@@ -114,7 +124,7 @@ def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 
     except ValueError as exc:
         raise LossError(str(exc)) from None
     losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
-                     target_domain=target_domain, classes=classes)
+                     target_domain=target_domain, classes=classes, expression=expression)
     single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")
     results = run(losses, props, budget, workers=workers, progress=progress, strict=single_user_loss)
     for r in results:
@@ -161,7 +171,7 @@ def _run(losses, props, budget, workers, progress, strict, offset=0, total=None)
         return []
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
-    parallel = workers > 1 and len(losses) > 1 or any(l.func is not None for l in losses)
+    parallel = workers > 1 and len(losses) > 1 or any(x.func is not None for x in losses)
     if parallel and "fork" in mp.get_all_start_methods():
         return _run_forked(losses, props, budget, max(workers, 1), progress, strict)
     results = []

@@ -95,17 +95,20 @@ def find(name: str) -> Loss:
         if key == loss.name or key in loss.aliases:
             return loss
     import difflib
-    names = [l.name for l in builtins()] + [a for l in builtins() for a in l.aliases]
+    names = [x.name for x in builtins()] + [a for x in builtins() for a in x.aliases]
     close = difflib.get_close_matches(key, names, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `lossaudit list` shows them all"
     raise UnknownLossError(f"no built-in loss is named {name!r}{hint}")
 
 
 def _load_file(path: Path) -> list[Loss]:
+    text = None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"not valid TOML: {exc}", file=path.name) from None
+        entry, field = _locate(text, str(exc))
+        raise CatalogError(f"not valid TOML: {exc}", file=path.name, entry=entry, field=field) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read the file: {exc}", file=path.name) from None
     unknown_top = set(data) - {"loss"}
@@ -113,9 +116,28 @@ def _load_file(path: Path) -> list[Loss]:
         raise CatalogError(f"unknown top-level key(s) {sorted(unknown_top)}; entries are [[loss]] tables",
                            file=path.name)
     entries = data.get("loss", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise CatalogError("entries must be written as [[loss]] tables", file=path.name)
     return [_entry(path.name, i, e) for i, e in enumerate(entries)]
+
+
+def _locate(text: str | None, message: str) -> tuple:
+    """(entry, field) around a TOML syntax error's line: the last name = "..." above it, the key on it."""
+    m = re.search(r"line (\d+)", message)
+    if not text or not m:
+        return None, None
+    lines = text.splitlines()
+    line = min(int(m.group(1)), len(lines))
+    entry = None
+    for above in reversed(lines[:line]):
+        named = re.match(r'\s*name\s*=\s*"([^"]*)"', above)
+        if named:
+            entry = named.group(1)
+            break
+        if above.strip() == "[[loss]]":
+            break
+    key = re.match(r"\s*([A-Za-z_][\w.]*)\s*=", lines[line - 1]) if lines else None
+    return entry, key.group(1) if key else None
 
 
 def _entry(file: str, index: int, raw: dict) -> Loss:
@@ -173,9 +195,12 @@ def _entry(file: str, index: int, raw: dict) -> Loss:
 
 
 def _guess_field(message: str) -> str:
-    for key in ("classes", "domain", "parameter", "role"):
-        if key in message:
-            return {"domain": "pred_domain", "parameter": "parameters"}.get(key, key)
+    """Which field a Loss validation message is about."""
+    for words, field in ((("target domain", "target of a"), "target_domain"),
+                         (("prediction domain",), "pred_domain"), (("classes",), "classes"),
+                         (("parameter",), "parameters"), (("role",), "role")):
+        if any(w in message for w in words):
+            return field
     return "expression"
 
 
@@ -183,8 +208,11 @@ def _parameters(raw, fail) -> tuple:
     if not isinstance(raw, dict):
         fail("parameters must be a table of [loss.parameters.NAME] tables", "parameters")
     out = []
+    from .expr import FUNCTION_NAMES, RESERVED
     for pname, spec in raw.items():
         where = f"parameters.{pname}"
+        if not pname.isidentifier() or pname in RESERVED or pname in FUNCTION_NAMES:
+            fail(f"{pname!r} cannot name a parameter (it is a variable, constant or function name)", where)
         if not isinstance(spec, dict):
             fail("a parameter is a table with default, range and description", where)
         for key in spec:

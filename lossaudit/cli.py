@@ -39,7 +39,7 @@ def handles_errors(command):
             return command(*args, **kwargs)
         except LossAuditError as exc:
             _err(str(exc))
-            raise typer.Exit(EXIT_BAD_INPUT)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, traceback only on request
@@ -47,7 +47,7 @@ def handles_errors(command):
                 raise
             _err(f"internal error ({type(exc).__name__}: {exc}); please report it. "
                  "Set LOSSAUDIT_DEBUG=1 to see the traceback.")
-            raise typer.Exit(EXIT_INTERNAL)
+            raise typer.Exit(EXIT_INTERNAL) from None
     return wrapper
 
 
@@ -100,8 +100,8 @@ def audit(
         None, help="Built-in names or aliases (all when none), or a callable as path/to/file.py:func "
                    "or package.module:func."),
     expr: Optional[str] = typer.Option(None, "--expr", help="Audit this expression in y_pred and y_true."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss (regression, positive, "
-                                                            "margin, probability, logits, distribution, vector)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss (regression, positive, margin, "
+                                                            "probability, logits, distribution, vector)."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
     param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
     fmt: str = typer.Option("table", "--format", help="table, json, markdown, latex, html, rst or csv."),
@@ -123,8 +123,8 @@ def audit(
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
-    options = dict(kind=kind, name=name, params=_params(param), properties=prop, require=require, seed=seed,
-                   samples=samples, pred_domain=_domain(pred_domain, "--pred-domain"),
+    options = dict(expression=expr, kind=kind, name=name, params=_params(param), properties=prop, require=require,
+                   seed=seed, samples=samples, pred_domain=_domain(pred_domain, "--pred-domain"),
                    target_domain=_domain(target_domain, "--target-domain"), classes=classes, timeout=timeout)
     report = _run_with_progress(target, options, quiet)
     _emit(report, fmt, output)
@@ -141,7 +141,7 @@ def _audit_target(names, expr, kind):
         if kind is None:
             raise LossAuditError("--expr needs --kind (regression, positive, margin, probability, logits, "
                                  "distribution or vector)")
-        return expr
+        return None  # passed as expression=, which is parsed, never imported
     if not names:
         return None
     return names[0] if len(names) == 1 else list(names)
@@ -249,8 +249,42 @@ def explain(prop: str = typer.Argument(..., metavar="PROPERTY", help="One of the
     text = explanation(name)
     console.print(text)
     holds, fails = examples(name)
-    console.print(f"\n[bold]Holds for[/]: " + "; ".join(f"{n} ({d})" for n, d in holds))
-    console.print(f"[bold]Fails for[/]: " + "; ".join(f"{n} ({d})" for n, d in fails))
+    console.print("\n[bold]Holds for[/]: " + "; ".join(f"{n} ({d})" for n, d in holds))
+    console.print("[bold]Fails for[/]: " + "; ".join(f"{n} ({d})" for n, d in fails))
+
+
+# ---------------------------------------------------------------------------
+# docs
+
+@app.command()
+@handles_errors
+def docs(
+    names: Optional[List[str]] = typer.Argument(None, help="Built-in names (all when none), or a callable."),
+    out: Path = typer.Option(..., "--out", help="The folder to write the reference into."),
+    fmt: str = typer.Option("markdown", "--format", help="markdown (default) or html."),
+    expr: Optional[str] = typer.Option(None, "--expr", help="Document this expression in y_pred and y_true."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss."),
+    name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
+    param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="The sampling seed."),
+    readme: Optional[Path] = typer.Option(None, "--readme", help="Also fill this README's property-table markers."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+):
+    """A reference of losses: an index with the property table and one page per loss (formula, verdicts with
+    their evidence, plots, framework equivalents, references)."""
+    from .docsgen import FORMATS, NO_MATPLOTLIB, update_readme, write_docs
+    from .errors import LossAuditError
+    if fmt not in FORMATS:
+        raise LossAuditError(f"unknown docs format {fmt!r}; the formats are: {', '.join(FORMATS)}")
+    target = _audit_target(names, expr, kind)
+    report = _run_with_progress(target, dict(kind=kind, name=name, params=_params(param), seed=seed), quiet)
+    written = write_docs(report, out, fmt, prune=target is None)
+    if readme is not None:
+        update_readme(readme, report)
+    _err(f"{len(written.files)} files written to {out}" +
+         (f", {len(written.removed)} stale ones removed" if written.removed else "") + ".")
+    if not written.plots:
+        _err(NO_MATPLOTLIB)
 
 
 def main(argv: list | None = None) -> None:

@@ -126,6 +126,16 @@ class _Parser:
             message = f"{message}: {token!r}" if token not in message else message
         raise ExpressionError(message, text=self.text, column=col, token=token)
 
+    def fail_between(self, message: str, left: ast.AST, right: ast.AST, symbol: str):
+        """Fail naming an operator that sits between two nodes (ast gives no position for it)."""
+        start = getattr(left, "end_col_offset", None)
+        stop = getattr(right, "col_offset", None)
+        col = None
+        if start is not None and stop is not None:
+            found = self.text.find(symbol, start, stop + len(symbol))
+            col = found + 1 + self.lead if found >= 0 else None
+        raise ExpressionError(message, text=self.text, column=col, token=symbol)
+
     # -- visitors ---------------------------------------------------------
     def build(self, node: ast.AST):
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -192,16 +202,17 @@ class _Parser:
     def visit_BinOp(self, node):
         op = type(node.op)
         if op in (ast.BitAnd, ast.BitOr):
+            sym = _OPERATOR_SYMBOLS[op]
             left, right = self.build(node.left), self.build(node.right)
             if not isinstance(left, _Cond) or not isinstance(right, _Cond):
-                self.fail(f"'{_OPERATOR_SYMBOLS[op]}' joins comparisons only; wrap each comparison in "
-                          "parentheses, e.g. (y_pred > 0) & (y_true > 0)", node, token=_OPERATOR_SYMBOLS[op])
+                self.fail_between(f"'{sym}' joins comparisons only; wrap each comparison in parentheses, "
+                                  "e.g. (y_pred > 0) & (y_true > 0)", node.left, node.right, sym)
             join = sp.And if op is ast.BitAnd else sp.Or
             return _Cond(self.lift(join, left.value, right.value))
         if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
             sym = _OPERATOR_SYMBOLS.get(op, op.__name__)
             hint = "; use ** for powers" if op is ast.BitXor else ""
-            self.fail(f"the operator {sym!r} is not allowed{hint}", node, token=sym)
+            self.fail_between(f"the operator {sym!r} is not allowed{hint}", node.left, node.right, sym)
         left, right = self.scalar_or_vec(node.left), self.scalar_or_vec(node.right)
         if op is ast.Pow:
             self.check_power(left, right, node)
@@ -230,11 +241,13 @@ class _Parser:
         ops = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
         terms = [self.scalar_or_vec(node.left)] + [self.scalar_or_vec(c) for c in node.comparators]
         parts = []
+        operands = [node.left] + list(node.comparators)
         for i, op in enumerate(node.ops):
             if type(op) not in ops:
                 sym = {ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not",
                        ast.In: "in", ast.NotIn: "not in"}.get(type(op), "?")
-                self.fail(f"the comparison {sym!r} is not allowed (use <, <=, > or >=)", node, token=sym)
+                self.fail_between(f"the comparison {sym!r} is not allowed (use <, <=, > or >=)",
+                                  operands[i], operands[i + 1], sym)
             parts.append(self.lift(ops[type(op)], terms[i], terms[i + 1]))
         value = parts[0]
         for p in parts[1:]:
@@ -246,7 +259,9 @@ class _Parser:
             self.fail("only the listed functions can be called", node.func)
         name = node.func.id
         if node.keywords:
-            self.fail("keyword arguments are not allowed", node.keywords[0].value, token=node.keywords[0].arg)
+            kw = node.keywords[0]
+            self.fail("keyword arguments are not allowed", kw if hasattr(kw, "col_offset") else kw.value,
+                      token=kw.arg)
         if any(isinstance(a, ast.Starred) for a in node.args):
             self.fail("'*' arguments are not allowed", node)
         if name == "where":
@@ -351,6 +366,12 @@ def parse(text: str, params=(), classes: int | None = None) -> sp.Expr:
     expr = parser.build(tree)
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ExpressionError("the expression contains an undefined or infinite constant (such as log(0))",
+                              text=text)
+    if expr.has(sp.I):
+        raise ExpressionError("the expression contains an imaginary number (such as sqrt(-1) or log(-2)); "
+                              "a loss must be real", text=text)
+    if any(abs(float(n)) >= 10.0 ** MAX_MAGNITUDE_DIGITS for n in expr.atoms(sp.Number) if n.is_finite):
+        raise ExpressionError(f"a number in the expression is too large (beyond 1e{MAX_MAGNITUDE_DIGITS})",
                               text=text)
     return expr
 

@@ -19,6 +19,8 @@ INF = math.inf
 
 
 def _fmt(v: float) -> str:
+    if math.isnan(v):
+        return "nan"
     if v == INF:
         return "inf"
     if v == -INF:
@@ -73,7 +75,8 @@ class FiniteSet:
         if not self.values:
             raise DomainError("a finite set needs at least one value")
         if any(not math.isfinite(v) for v in self.values):
-            raise DomainError(f"a finite set holds finite numbers only: {self}")
+            shown = ", ".join(_fmt(float(v)) for v in self.values)
+            raise DomainError(f"a finite set holds finite numbers only: {{{shown}}}")
         object.__setattr__(self, "values", tuple(sorted(set(float(v) for v in self.values))))
 
     def __str__(self) -> str:
@@ -207,9 +210,7 @@ def interval_targets(dom: Interval, count: int = 5) -> list[float]:
         for v in extra:
             if v not in picked and dom.contains(v):
                 picked.append(float(v))
-            if len(picked) >= count:
-                break
-    return picked
+    return picked[:count]
 
 
 def simplex_targets(k: int) -> list[tuple[float, ...]]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable, Mapping
 
 from .errors import ExpressionError, LossError
-from .kinds import DEFAULT_CLASSES, Domain, FiniteSet, Interval, Kind, OneHot, Simplex, get_kind
+from .kinds import DEFAULT_CLASSES, Domain, Interval, Kind, OneHot, Simplex, get_kind
 
 ROLES = ("loss", "metric")
 

@@ -826,9 +826,9 @@ def _power(e, vs) -> Curvature:
         return inner
     if p.is_integer and p.is_even and p > 0:
         if inner.kind == AFFINE:
-            return Curvature(CONVEX, f"even power of an affine function")
+            return Curvature(CONVEX, "even power of an affine function")
         if inner.kind == CONVEX and _nonneg(base):
-            return Curvature(CONVEX, f"power >= 1 of a nonnegative convex function")
+            return Curvature(CONVEX, "power >= 1 of a nonnegative convex function")
         if inner.kind == CONCAVE and _nonpos(base):
             return Curvature(CONVEX, "even power of a nonpositive concave function")
         return _UNKNOWN

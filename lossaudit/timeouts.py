@@ -32,7 +32,7 @@ def _handler(signum, frame):
     now = time.monotonic()
     for when, exc in sorted(_stack, key=lambda e: e[0]):
         if when <= now + 1e-3:
-            raise exc(f"time limit reached")
+            raise exc("time limit reached")
     _arm()
 
 

@@ -247,8 +247,6 @@ def test_invalid_toml_names_file_and_line(tmp_path):
     assert "line 4" in str(exc)
 
 
-@pytest.mark.xfail(strict=True, reason="GAP: a TOML syntax error inside an entry names only the file and line, "
-                                       "not the entry ('broken') and field ('expression') the brief requires")
 def test_invalid_toml_names_entry_and_field(tmp_path):
     text = '[[loss]]\nname = "broken"\nkind = "regression"\nexpression = "y_pred\ndescription = "d"\n'
     exc = load_error(tmp_path, {"bad.toml": text})
@@ -292,23 +290,17 @@ def test_missing_folder(tmp_path):
     assert "nowhere" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `loss = [\"x\"]` (entries that are not tables) crashes with "
-                                       "AttributeError ('str' object has no attribute 'get') instead of CatalogError")
 def test_entries_that_are_not_tables(tmp_path):
     exc = load_error(tmp_path, {"bad.toml": 'loss = ["x"]\n'})
     assert exc.file == "bad.toml"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a target_domain override on a logits entry is reported as field "
-                                       "'pred_domain' (_guess_field matches 'domain'), not 'target_domain'")
 def test_target_domain_override_on_logits_names_target_domain(tmp_path):
     text = entry(kind="logits", expression="delta*sum(y_pred**2)", extra='target_domain = "{0, 1}"')
     exc = load_error(tmp_path, {"bad.toml": text})
     assert_names(exc, "bad.toml", "myloss", "target_domain")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a parameter with a reserved name (E) is reported as field "
-                                       "'expression', not the parameter's own field 'parameters.E'")
 def test_reserved_parameter_name_names_the_parameter(tmp_path):
     text = (entry(expression="delta*abs(y_pred - y_true) + E*y_pred")
             + "[loss.parameters.E]\ndefault = 1.0\n")

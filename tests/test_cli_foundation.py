@@ -143,8 +143,6 @@ def test_missing_catalog_folder_exits_2(tmp_path, monkeypatch, fresh_catalog_cac
     assert_bad_input(result, "nowhere")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a catalog file with `loss = [\"x\"]` crashes the loader with "
-                                       "AttributeError; the CLI reports an internal error (exit 3), not exit 2")
 def test_catalog_entries_not_tables_exits_2(tmp_path, monkeypatch, fresh_catalog_cache):
     (tmp_path / "broken.toml").write_text('loss = ["x"]\n', encoding="utf-8")
     monkeypatch.setenv("LOSSAUDIT_CATALOG", str(tmp_path))
@@ -152,9 +150,6 @@ def test_catalog_entries_not_tables_exits_2(tmp_path, monkeypatch, fresh_catalog
     assert_bad_input(result, "broken.toml")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `--expr` text that looks like 'file.py:func' or 'module:func' is "
-                                       "imported and executed as a callable instead of being parsed (and refused) "
-                                       "as an expression")
 def test_expr_is_never_imported_as_a_callable(tmp_path, monkeypatch):
     marker = tmp_path / "imported.txt"
     module = tmp_path / "evil.py"

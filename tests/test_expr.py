@@ -328,15 +328,10 @@ COLUMN_CASES = [
     ("parentheses_41_deep", "(" * 41 + "y_pred" + ")" * 41, 41, "("),
     ("max_of_scalar", "abs(y_pred) + max(y_true)", 15, "max"),
     ("sum_on_scalar", "1 + sum(y_pred)", 5, "sum"),
-    pytest.param("ampersand_unparenthesised", "where(y_pred > 0 & y_true > 0, 1, 0)", 18, "&",
-                 marks=pytest.mark.xfail(strict=True, reason="BUG: column points at the start of '0 & y_true' (16), "
-                                                             "not at the token '&' (18)")),
-    pytest.param("floor_division", "y_pred // 2", 8, "//", marks=pytest.mark.xfail(
-        strict=True, reason="BUG: column points at the start of the BinOp (1), not at the token '//' (8)")),
-    pytest.param("equals", "where(y_pred == 0, 1, 0)", 14, "==", marks=pytest.mark.xfail(
-        strict=True, reason="BUG: column points at the start of the comparison (7), not at the token '==' (14)")),
-    pytest.param("keyword_argument", "log(x=y_pred)", 5, "x", marks=pytest.mark.xfail(
-        strict=True, reason="BUG: column points at the keyword's value (7), not at the keyword 'x' (5)")),
+    pytest.param("ampersand_unparenthesised", "where(y_pred > 0 & y_true > 0, 1, 0)", 18, "&"),
+    pytest.param("floor_division", "y_pred // 2", 8, "//"),
+    pytest.param("equals", "where(y_pred == 0, 1, 0)", 14, "=="),
+    pytest.param("keyword_argument", "log(x=y_pred)", 5, "x"),
 ]
 
 
@@ -359,9 +354,7 @@ _KNOWN_COLUMN_MISMATCH = {"floor_division", "equals", "keyword_argument", "amper
 
 @pytest.mark.parametrize(
     "text",
-    [pytest.param(h[1], id=h[0], marks=pytest.mark.xfail(
-        strict=True, reason="BUG: the column does not point at the reported token (see test_error_names_column_"
-                            "and_token)")) if h[0] in _KNOWN_COLUMN_MISMATCH else pytest.param(h[1], id=h[0])
+    [pytest.param(h[1], id=h[0]) if h[0] in _KNOWN_COLUMN_MISMATCH else pytest.param(h[1], id=h[0])
      for h in HOSTILE])
 def test_reported_column_points_at_reported_token(text):
     """Wherever both are given, text[column-1:] starts with the token (the token is a piece of the text)."""
@@ -439,9 +432,6 @@ def test_switch_functions_in_vector_kind():
         assert any(_same_zero_set(f, want) for f in found)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a non-real constant (sqrt(-1) -> I, log(-2) -> log(2) + I*pi) is "
-                                       "accepted although complex literals are refused; the numeric views then "
-                                       "silently drop the imaginary part")
 @pytest.mark.parametrize("text", ["y_pred + sqrt(-1)", "y_pred + log(-2)", "y_pred*(-1)**0.5"],
                          ids=["sqrt_minus_one", "log_negative", "fractional_power_of_negative"])
 def test_non_real_constants_are_refused(text):

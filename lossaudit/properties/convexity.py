@@ -69,7 +69,7 @@ def _scalar_candidates(ctx: Context, f, x: np.ndarray, y: float) -> list:
     rtol = ctx.budget.rtol
     fx = f(x)
     scale = np.maximum(1.0, np.abs(x))
-    a_list, b_list, t_list = [], [], []
+    a_list, b_list = [], []
     # local chords around every sample, at several widths, and around every breakpoint
     for rel in (0.5, 0.1, 1e-2, 1e-4):
         a_list.append(x - rel * scale)

@@ -20,12 +20,10 @@ Method:
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import numeric
-from ..analysis import Context, Kink, build_context, fmt, one_sided_derivatives
+from ..analysis import Context, Kink, build_context, fmt
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, kink_confirmed
 

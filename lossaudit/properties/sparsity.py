@@ -292,7 +292,7 @@ def _exact_pull(case, st, seconds, one_sided_derivatives) -> bool:
     flat = [S.guarded(seconds, lambda e=p.expr: S.derivative(e).equals(0) is True, default=False)
             for p in st.pieces]
     # a single kinked minimizer
-    for b, (left, right, cont) in sides.items():
+    for left, right, cont in sides.values():
         if cont and left < 0 < right:
             return True
     # a flat bottom: consecutive zero-slope pieces with inward pull at both finite ends

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from .cells import LEGEND, MARKS, figure, footnote, how
-from .markdown import Footnotes, loss_label
+from .markdown import Footnotes, loss_label, page_url
 
 HOW_WORDS = {"P": "proved", "S": "sampled"}
 
@@ -56,14 +56,14 @@ def page(title: str, body: str, *, lang: str = "en") -> str:
             f"{body}</main>\n</body>\n</html>\n")
 
 
-def render(report, *, footnotes: bool = False, link: str | None = None, title: str = "lossaudit report",
+def render(report, *, footnotes: bool = False, link=None, title: str = "lossaudit report",
            lang: str = "en", **_options) -> str:
     body = f"<h1>{escape(title)}</h1>\n" + table(report, footnotes=footnotes, link=link)
     body += f'<p class="summary">{escape(report.summary())}</p>\n'
     return page(title, body, lang=lang)
 
 
-def table(report, *, footnotes: bool = False, link: str | None = None) -> str:
+def table(report, *, footnotes: bool = False, link=None) -> str:
     """The property table, its legend and (optionally) its notes, as an HTML fragment."""
     notes = Footnotes() if footnotes else None
     n = len(report.results)
@@ -85,25 +85,25 @@ def _columns(report) -> list[str]:
 
 
 def _row(report, result, notes, link) -> str:
-    page_url = link.format(name=result.name) if link else None
+    url = page_url(link, result.name)
     name = escape(result.name)
-    if page_url:
-        name = f'<a href="{escape(page_url)}">{name}</a>'
+    if url:
+        name = f'<a href="{escape(url)}">{name}</a>'
     role = ' <span class="role">metric</span>' if result.loss.role == "metric" else ""
     cells = [f'<th scope="row">{name}{role}</th>', f"<td>{escape(result.loss.kind.name)}</td>"]
     for prop in report.properties:
         v = result.verdicts.get(prop)
-        cells.append("<td></td>" if v is None else verdict_cell(v, notes, page_url))
+        cells.append("<td></td>" if v is None else verdict_cell(v, notes, url))
     if report.require:
         cells.append(f"<td>{'yes' if result.qualifies else 'no'}</td>")
     return "<tr>" + "".join(cells) + "</tr>\n"
 
 
-def verdict_cell(v, notes=None, page_url: str | None = None) -> str:
+def verdict_cell(v, notes=None, url: str | None = None) -> str:
     """One <td>: the mark (its word for screen readers), P/S, the figure; the detail as tooltip."""
     content = verdict_text(v)
-    if page_url:
-        content = f'<a href="{escape(page_url)}#{escape(v.property)}">{content}</a>'
+    if url:
+        content = f'<a href="{escape(url)}#{escape(v.property)}">{content}</a>'
     if notes is not None:
         k = notes.number(footnote(v))
         content += f'<sup><a href="#note-{k}" aria-label="note {k}">{k}</a></sup>'

@@ -40,12 +40,19 @@ def loss_label(result) -> str:
     return result.name + (" (metric)" if result.loss.role == "metric" else "")
 
 
+def page_url(link, name: str) -> str | None:
+    """The URL of a loss's page: `link` is a template with {name} or a function of the name."""
+    if link is None:
+        return None
+    return link(name) if callable(link) else link.format(name=name)
+
+
 def header(report) -> list[str]:
     cols = ["loss", "kind", *report.properties]
     return cols + (["qualifies"] if report.require else [])
 
 
-def render(report, *, footnotes: bool = False, link: str | None = None, legend: bool = True,
+def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
            **_options) -> str:
     notes = Footnotes()
     cols = header(report)
@@ -63,8 +70,8 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _cells(report, result, notes: Footnotes | None, link: str | None) -> list[str]:
-    page = link.format(name=result.name) if link else None
+def _cells(report, result, notes: Footnotes | None, link) -> list[str]:
+    page = page_url(link, result.name)
     name = escape(loss_label(result))
     row = [f"[{name}]({page})" if page else name, escape(result.loss.kind.name)]
     for prop in report.properties:

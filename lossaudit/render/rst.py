@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .cells import LEGEND, cell_text, footnote
-from .markdown import Footnotes, loss_label
+from .markdown import Footnotes, loss_label, page_url
 
 # `_` inside a word is plain text in reST; at a word's edge it would make a reference
 _SPECIAL = re.compile(r"([\\`*|\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
@@ -22,7 +22,7 @@ def escape(text: str) -> str:
     return "\\" + text if _LIST_START.match(text) else text
 
 
-def render(report, *, footnotes: bool = False, link: str | None = None, legend: bool = True,
+def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
            **_options) -> str:
     notes = Footnotes() if footnotes else None
     n = len(report.results)
@@ -50,7 +50,7 @@ def _link(text: str, url: str | None) -> str:
 
 
 def _cells(report, result, notes, link) -> list[str]:
-    page = link.format(name=result.name) if link else None
+    page = page_url(link, result.name)
     row = [_link(escape(loss_label(result)), page), escape(result.loss.kind.name)]
     for prop in report.properties:
         v = result.verdicts.get(prop)
