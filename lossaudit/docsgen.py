@@ -275,8 +275,8 @@ def html_index(report, slugs: dict, plots_drawn: bool) -> str:
             "(✗). Hover a cell for how its verdict was reached; follow it for the evidence.</p>\n")
     if not plots_drawn:
         body += f"<p>{html_escape(NO_MATPLOTLIB)}</p>\n"
-    body += html.table(report, link=_slug_link("losses/{name}.html", slugs))
     body += f'<p class="summary">{html_escape(report.summary())}</p>\n'
+    body += html.table(report, link=_slug_link("losses/{name}.html", slugs))
     return html.page(title, body)
 
 
@@ -303,7 +303,7 @@ def _html_parameters(loss) -> list[str]:
     head = "".join(f'<th scope="col">{c}</th>' for c in ("name", "audited at", "default", "range", "meaning"))
     rows = "".join(f'<tr><th scope="row">{e(p.name)}</th><td>{values[p.name]:g}</td><td>{p.default:g}</td>'
                    f"<td>{e(str(p.range))}</td><td>{e(p.description)}</td></tr>" for p in loss.parameters)
-    return ["<h2>Parameters</h2>", f"<table><caption>Parameters of {e(loss.name)}</caption>"
+    return ["<h2>Parameters</h2>", f'<table><caption class="sr-only">Parameters of {e(loss.name)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"]
 
 

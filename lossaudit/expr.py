@@ -411,9 +411,20 @@ def switch_functions(expr: sp.Expr, singular: bool = True) -> list:
 # ---------------------------------------------------------------------------
 # Printing
 
+def _display_names(expr: sp.Expr) -> sp.Expr:
+    """ŷ and y for y_pred and y_true (sympy would print y_true with a subscript 'true')."""
+    names = {Y_PRED: sp.Symbol("ŷ", real=True), Y_TRUE: sp.Symbol("y", real=True)}
+    for s in expr.free_symbols:
+        for stem, short in (("y_pred_", "ŷ"), ("y_true_", "y")):
+            if s.name.startswith(stem):
+                names[s] = sp.Symbol(f"{short}{s.name[len(stem):]}", real=True)
+    return expr.xreplace(names)
+
+
 def pretty(expr: sp.Expr) -> str:
-    return sp.pretty(expr, use_unicode=True)
+    return sp.pretty(_display_names(expr), use_unicode=True)
 
 
 def latex(expr: sp.Expr) -> str:
-    return sp.latex(expr)
+    names = {Y_PRED: sp.Symbol(r"\hat{y}", real=True), Y_TRUE: sp.Symbol("y", real=True)}
+    return sp.latex(expr.xreplace(names))

@@ -27,7 +27,8 @@ pre { background: #f6f8fa; padding: .7rem .9rem; border-radius: 6px; overflow-x:
 .formula { font-size: 1.05rem; background: #f6f8fa; padding: .6rem .9rem; border-radius: 6px; overflow-wrap: anywhere; }
 .muted, caption, .legend, .summary { color: var(--muted); }
 table { border-collapse: collapse; font-size: .9rem; margin: .5rem 0; }
-caption { caption-side: top; text-align: left; padding: .3rem 0 .6rem; }
+caption { caption-side: top; text-align: left; padding: .3rem 0 .6rem; max-width: 60rem; }
+caption strong { color: var(--ink); }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--ink); white-space: nowrap; }
 tbody th { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 600; white-space: nowrap; }
@@ -58,8 +59,8 @@ def page(title: str, body: str, *, lang: str = "en") -> str:
 
 def render(report, *, footnotes: bool = False, link=None, title: str = "lossaudit report",
            lang: str = "en", **_options) -> str:
-    body = f"<h1>{escape(title)}</h1>\n" + table(report, footnotes=footnotes, link=link)
-    body += f'<p class="summary">{escape(report.summary())}</p>\n'
+    body = f'<h1>{escape(title)}</h1>\n<p class="summary">{escape(report.summary())}</p>\n'
+    body += table(report, footnotes=footnotes, link=link)
     return page(title, body, lang=lang)
 
 
@@ -68,12 +69,12 @@ def table(report, *, footnotes: bool = False, link=None) -> str:
     notes = Footnotes() if footnotes else None
     n = len(report.results)
     hint = "Hover a cell for how its verdict was reached" + (", or follow its note number" if footnotes else "")
-    parts = [f"<table>\n<caption>Properties of {n} loss{'es' if n != 1 else ''}. {hint}.</caption>\n<thead><tr>"]
+    parts = [f"<table>\n<caption><strong>Properties of {n} loss{'es' if n != 1 else ''}.</strong> {hint}.<br>"
+             f'<span class="legend">{escape(LEGEND)}</span></caption>\n<thead><tr>']
     parts += [f'<th scope="col">{escape(c)}</th>' for c in _columns(report)]
     parts.append("</tr></thead>\n<tbody>\n")
     parts += [_row(report, r, notes, link) for r in report.results]
     parts.append("</tbody>\n</table>\n")
-    parts.append(f'<p class="legend">{escape(LEGEND)}</p>\n')
     if notes:
         items = "".join(f'<li id="note-{k}">{escape(text)}</li>\n' for k, text in notes.items())
         parts.append(f'<ol class="notes">\n{items}</ol>\n')

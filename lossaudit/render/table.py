@@ -1,4 +1,4 @@
-"""The terminal table (rich): one row per loss, one column per property, a legend and a summary."""
+"""The terminal table (rich): one row per loss, one column per property, and a legend."""
 from __future__ import annotations
 
 import io
@@ -15,7 +15,7 @@ def build(report):
     table.add_column("loss", style="bold", no_wrap=True)
     table.add_column("kind", style="dim")
     for prop in report.properties:
-        table.add_column(prop[:7] + "." if len(prop) > 8 else prop, no_wrap=True)
+        table.add_column(prop, overflow="fold")
     if report.require:
         table.add_column("qualifies", no_wrap=True)
     for result in report.results:
@@ -34,6 +34,5 @@ def render(report, *, color: bool = False, width: int = 160, **_options) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       color_system="standard" if color else None)
-    console.print(build(report))
-    console.print(report.summary())
+    console.print(build(report))  # the summary line goes to stderr (the CLI prints it)
     return buffer.getvalue()
