@@ -365,12 +365,15 @@ def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
         case = S.line_case(ctx.loss, y, p, d, s_lo, s_hi)
         st = S.structure(case, ctx.seconds)
         if st is not None:
+            if st.breakpoints:
+                ctx.cache["line_breakpoints"] = True  # some |.|, max, ... switches inside the domain
             out = []
             for b in st.breakpoints:
                 sides = one_sided_derivatives(case, st, b, ctx.seconds)
                 if sides is not None and not (sides[0] == sides[1] and math.isfinite(sides[0])):
                     out.append((S.to_float(b), sides[0], sides[1], not sides[2]))
             return out
+    ctx.cache["line_breakpoints"] = True  # found numerically: no claim that nothing switches
     P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
     f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
     dom = Interval(s_lo, s_hi)

@@ -61,18 +61,17 @@ def curves(loss, points: int = POINTS) -> Curves:
 
 
 def scalar_targets(loss) -> list[float]:
+    """Candidate targets, the preferred first; the plot keeps the first two where the loss is defined."""
     dom = loss.target_domain
     if isinstance(dom, FiniteSet):
         return list(dom.values[:3])
     if not isinstance(dom, Interval):
         raise PlotSkipped(f"there is no plot for the target domain {dom}")
-    if dom.lo >= 0:
-        preferred = (1.0, 4.0)   # positive kinds: away from 0, where many such losses are undefined
-    else:
-        preferred = (0.0, 2.0)
+    # positive kinds: away from 0, where many such losses are undefined
+    preferred = (1.0, 4.0, 2.0) if dom.lo >= 0 else (0.0, 2.0, 1.0, -1.0)
     picked = [y for y in preferred if dom.contains(y)]
-    if len(picked) < 2 and dom.bounded:
-        picked = [dom.lo + (dom.hi - dom.lo) * f for f in (0.25, 0.75)]
+    if dom.bounded:  # e.g. soft labels in [0, 1]
+        picked = [dom.lo + (dom.hi - dom.lo) * f for f in (0.25, 0.75)] + picked
     return picked or [dom.lo + 1.0]
 
 
@@ -89,14 +88,18 @@ def _scalar(loss, points: int) -> Curves:
     if not isinstance(dom, Interval):
         raise PlotSkipped(f"there is no plot for the prediction domain {dom}")
     targets = scalar_targets(loss)
-    x = np.linspace(*_window(dom, targets), points)
+    wanted = len(targets) if isinstance(loss.target_domain, FiniteSet) else 2
+    x = np.linspace(*_window(dom, targets[:wanted]), points)
     views = loss.views
     marks = loss.kind.ideal == "target"
     out = []
     for y in targets:
         t = np.full_like(x, y)
-        out.append(Curve(f"y = {y:g}", _arr(views.value(x, t)), _arr(views.d1(x, t)), _arr(views.d2(x, t)),
-                         y if marks else None))
+        value = _arr(views.value(x, t))
+        if np.isfinite(value).any() and len(out) < wanted:
+            out.append(Curve(f"y = {y:g}", value, _arr(views.d1(x, t)), _arr(views.d2(x, t)), y if marks else None))
+    if not out:
+        raise PlotSkipped("the loss is not finite anywhere on the plotted range")
     return Curves(x, "prediction ŷ", out)
 
 

@@ -62,14 +62,21 @@ def _logged(fn, log: UndefinedLog):
 
 @dataclass
 class ScalarViews:
+    """value, d1, d2 fast (numpy); precise_d1, precise_d2 recompute a few points carefully (mpmath for
+    expressions), for the numbers a verdict rests on: float64 can return finite garbage far out."""
+
     value: Callable
     d1: Callable
     d2: Callable
     exact: bool
     safe: object = None      # the SafeCallable for callables
     log: UndefinedLog = None
+    precise_d1: Callable = None
+    precise_d2: Callable = None
 
     def __post_init__(self):
+        self.precise_d1 = self.precise_d1 or getattr(self.d1, "precise", self.d1)
+        self.precise_d2 = self.precise_d2 or getattr(self.d2, "precise", self.d2)
         # only the value is logged: NaN in a finite-difference derivative of an overflowing value is
         # an artefact of differencing, not a hole in the loss
         self.log = self.log or UndefinedLog()
@@ -86,8 +93,12 @@ class VectorViews:
     simplex: bool
     safe: object = None
     log: UndefinedLog = None
+    precise_grad: Callable = None
+    precise_hess: Callable = None
 
     def __post_init__(self):
+        self.precise_grad = self.precise_grad or self.grad
+        self.precise_hess = self.precise_hess or self.hess
         self.log = self.log or UndefinedLog()
         self.value = _logged(self.value, self.log)
 
@@ -153,14 +164,20 @@ def _vector_views(loss) -> VectorViews:
             G = np.stack([g(*X.T, *Y.T) for g in g_fns], axis=-1)
             return G @ P if simplex else G
 
-        def hess(X, Y):
+        def hess(X, Y, precise=False):
             X, Y = _pair(X, Y, k)
             H = np.empty((X.shape[0], k, k))
             for (i, j), h in h_fns.items():
-                H[:, i, j] = H[:, j, i] = h(*X.T, *Y.T)
+                H[:, i, j] = H[:, j, i] = (h.precise if precise else h)(*X.T, *Y.T)
             return P @ H @ P if simplex else H
 
-        return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex)
+        def precise_grad(X, Y):
+            X, Y = _pair(X, Y, k)
+            G = np.stack([g.precise(*X.T, *Y.T) for g in g_fns], axis=-1)
+            return G @ P if simplex else G
+
+        return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex, precise_grad=precise_grad,
+                           precise_hess=lambda X, Y: hess(X, Y, precise=True))
 
     from .callables import SafeCallable
     log = UndefinedLog()

@@ -22,6 +22,19 @@ except ImportError:  # pragma: no cover
 
 @pytest.fixture(scope="session")
 def builtin_report():
-    """Every built-in audited once (seed 0, default budget)."""
+    """Every built-in audited once (seed 0, default budget).
+
+    Under pytest-xdist each worker asks; a lock lets the first compute (in parallel processes)
+    while the others wait and then read its results from the shared cache.
+    """
+    import fcntl
+
     import lossaudit
-    return lossaudit.audit()
+    lock_path = os.path.join(os.environ["LOSSAUDIT_CACHE_DIR"] + ".lock")
+    os.makedirs(os.path.dirname(lock_path), exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return lossaudit.audit()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

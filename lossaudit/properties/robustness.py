@@ -40,6 +40,10 @@ def decide(loss, budget) -> Verdict:
     for path in paths:
         values = np.abs(path.gradients)
         kind = numeric.growth(values)
+        if kind == "unbounded" and path.precise is not None:
+            path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
+            values = np.abs(path.gradients)
+            kind = numeric.growth(values)
         if kind == "unbounded":
             return _fails(path)
         if kind == "unknown":
@@ -68,12 +72,13 @@ def decide(loss, budget) -> Verdict:
 class Path:
     """Gradients along one gross-error path, with what the evidence names."""
 
-    def __init__(self, label: str, gradients, points, y_true, y_pred=None):
+    def __init__(self, label: str, gradients, points, y_true, y_pred=None, precise=None):
         self.label = label
         self.gradients = np.asarray(gradients, dtype=float)
         self.points = np.asarray(points, dtype=float)
         self.y_true = y_true
         self.y_pred = y_pred
+        self.precise = precise  # recomputes the gradients carefully (mpmath), when a verdict rests on them
 
 
 def _fails(path: Path) -> Verdict:
@@ -126,7 +131,8 @@ def _scalar_paths(ctx: Context) -> list[Path]:
         for d in gross_directions(ctx, y):
             x = numeric.gross_sequence(ctx.dom, ctx.center(y), d)
             end = ctx.dom.hi if d > 0 else ctx.dom.lo
-            paths.append(Path(f"y_pred -> {fmt(end)}", ctx.views.d1(x, y), x, y))
+            paths.append(Path(f"y_pred -> {fmt(end)}", ctx.views.d1(x, y), x, y,
+                              precise=lambda x=x, y=y: ctx.views.precise_d1(x, y)))
     paths += _target_paths(ctx)
     return paths
 
@@ -145,7 +151,8 @@ def _target_paths(ctx: Context) -> list[Path]:
             start = x + 0.5 if dom.contains(x + 0.5) else 0.5 * (dom.lo + dom.hi) if dom.bounded else dom.lo + 1
             ys = numeric.gross_sequence(dom, start, d)
             g = ctx.views.d1(np.full(ys.shape, x), ys)
-            out.append(Path(f"y_true -> {fmt(end)}", g, ys, None, y_pred=x))
+            out.append(Path(f"y_true -> {fmt(end)}", g, ys, None, y_pred=x,
+                            precise=lambda x=x, ys=ys: ctx.views.precise_d1(np.full(ys.shape, x), ys)))
         break
     return out
 
@@ -193,7 +200,8 @@ def _vector_paths(ctx: Context) -> list[Path]:
         Y = np.asarray(y, dtype=float)
         for label, X in _vector_gross(ctx, Y, dom, k, t, steps):
             g = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
-            paths.append(Path(label, g, X, list(y)))
+            paths.append(Path(label, g, X, list(y),
+                              precise=lambda X=X, Y=Y: np.linalg.norm(ctx.views.precise_grad(X, Y), axis=1)))
     return paths
 
 

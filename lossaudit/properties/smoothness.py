@@ -46,7 +46,10 @@ def decide(loss, budget) -> Verdict:
             curv = np.abs(ctx.views.d2(points, y))
             ok = np.isfinite(curv)
             if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                return _growth_fails(y, label, points[ok], curv[ok])
+                curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
+                ok = np.isfinite(curv)
+                if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
+                    return _growth_fails(y, label, points[ok], curv[ok])
     constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
     extras = _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
@@ -108,8 +111,11 @@ def _sup_curvature(ctx: Context, y: float) -> float:
     if not ok.any():
         return math.nan
     x, curv = x[ok], curv[ok]
-    i = int(np.argmax(curv))
-    best, at = float(curv[i]), float(x[i])
+    top = np.argsort(-curv)[:8]
+    precise = np.abs(ctx.views.precise_d2(x[top], y))  # the fast values far out may be rounding garbage
+    precise = np.where(np.isfinite(precise), precise, -1.0)
+    i = int(top[int(np.argmax(precise))])
+    best, at = float(precise.max()), float(x[i])
     width = max(abs(x[min(i + 1, x.size - 1)] - x[max(i - 1, 0)]), 1e-12)
     for _ in range(6):
         local = np.linspace(at - width, at + width, 41)
@@ -120,7 +126,9 @@ def _sup_curvature(ctx: Context, y: float) -> float:
         vals = np.where(np.isfinite(vals), vals, -1)
         j = int(np.argmax(vals))
         if vals[j] > best:
-            best, at = float(vals[j]), float(local[j])
+            check = float(np.abs(ctx.views.precise_d2(local[j:j + 1], y))[0])
+            if np.isfinite(check) and check > best:
+                best, at = check, float(local[j])
         width /= 8
     return _tidy(best)
 
@@ -204,9 +212,11 @@ def _vector(ctx: Context) -> Verdict:
     for y in ctx.targets:
         Y = np.asarray(y, float)
         for label, X in _vector_paths(ctx, Y):
-            H = ctx.views.hess(X, Y)
-            norms = np.abs(np.linalg.eigvalsh(H)).max(axis=1)
+            norms = _hessian_norms(ctx, X, Y)
             ok = np.isfinite(norms)
+            if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
+                norms = _hessian_norms(ctx, X, Y, precise=True)
+                ok = np.isfinite(norms)
             if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
                 pick = decade_points(int(ok.sum()))
                 return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
@@ -222,8 +232,13 @@ def _vector(ctx: Context) -> Verdict:
                    f"{_constant_text(extras)}.", {"samples": ctx.budget.samples, "seed": ctx.budget.seed}, extras)
 
 
-def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    return np.abs(np.linalg.eigvalsh(ctx.views.hess(X, Y))).max(axis=1)
+def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:
+    H = (ctx.views.precise_hess if precise else ctx.views.hess)(X, Y)
+    out = np.full(H.shape[0], np.nan)
+    ok = np.all(np.isfinite(H.reshape(H.shape[0], -1)), axis=1)
+    if ok.any():
+        out[ok] = np.abs(np.linalg.eigvalsh(H[ok])).max(axis=1)
+    return out
 
 
 def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) -> float:
@@ -232,6 +247,11 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     ok = np.isfinite(norms)
     if not ok.any():
         return math.nan
+    top = np.argsort(np.where(ok, -norms, np.inf))[:5]
+    precise = _hessian_norms(ctx, X[top], Y, precise=True)  # far-out float values can be garbage
+    norms = norms.copy()
+    norms[top] = np.where(np.isfinite(precise), precise, -1.0)
+    ok = np.isfinite(norms) & (norms >= 0)
     best = float(norms[ok].max())
     inside = _in_domain(ctx)
     for i in np.argsort(np.where(ok, -norms, np.inf))[:3]:
@@ -275,6 +295,8 @@ def _vector_paths(ctx: Context, Y: np.ndarray) -> list:
         return out
     if dom.bounded:
         base = np.full(k, 0.5 * (dom.lo + dom.hi))
+        if np.all((Y >= dom.lo) & (Y <= dom.hi)):  # toward the target itself (a corner of the box)
+            out.append(("y_pred -> y_true", Y[None, :] + steps[:, None] * (base - Y)[None, :]))
         for j in range(k):
             for end in (dom.lo, dom.hi):
                 X = np.tile(base, (steps.size, 1))
