@@ -212,11 +212,16 @@ def _audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send=None
 
 
 def _notes(loss) -> list:
-    safe = getattr(loss.views, "safe", None) if loss.func is not None else None
-    if safe is not None and not safe.vectorised:
-        return ["the callable does not accept arrays, so it was called one point at a time (slower); "
-                "vectorise it with numpy for a faster audit"]
-    return []
+    if loss.func is None:
+        return []
+    notes = []
+    views = loss.views
+    if getattr(views, "engine", None):
+        notes.append(f"derivatives by {views.engine} autodiff (exact); kinks are still found from values")
+    if views.safe is not None and not views.safe.vectorised:
+        notes.append("the callable does not accept arrays, so it was called one point at a time (slower); "
+                     "vectorise it for a faster audit")
+    return notes
 
 
 def _excluded(ctx) -> list:
@@ -281,6 +286,9 @@ def _handle(msg, i, losses, props, partial, results) -> bool:
         return True
     if kind == "error":
         raise LossError(msg[1])
+    if kind == "internal":
+        results[i] = LossResult(losses[i], {p: partial.get(p) or unknown(p, msg[1]) for p in props})
+        return True
     reason = "the audit process died unexpectedly (the callable may have crashed the interpreter)"
     results[i] = LossResult(losses[i], {p: partial.get(p) or unknown(p, reason) for p in props})
     return True
@@ -294,7 +302,8 @@ def _child(loss, props, budget, strict, conn) -> None:
     except LossAuditError as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
-        conn.send(("error", f"internal error while auditing {loss.name!r}: {type(exc).__name__}: {exc}"))
+        conn.send(("internal", f"internal error while auditing {loss.name!r} ({type(exc).__name__}: {exc}); "
+                               "please report it"))
     finally:
         conn.close()
         os._exit(0)

@@ -277,8 +277,9 @@ def docs(
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown docs format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
-    report = _run_with_progress(target, dict(kind=kind, name=name, params=_params(param), seed=seed), quiet)
-    written = write_docs(report, out, fmt, prune=target is None)
+    options = dict(expression=expr, kind=kind, name=name, params=_params(param), seed=seed)
+    report = _run_with_progress(target, options, quiet)
+    written = write_docs(report, out, fmt, prune=target is None and expr is None)  # the whole catalog
     if readme is not None:
         update_readme(readme, report)
     _err(f"{len(written.files)} files written to {out}" +

@@ -73,6 +73,7 @@ class ScalarViews:
     log: UndefinedLog = None
     precise_d1: Callable = None
     precise_d2: Callable = None
+    engine: str | None = None    # "torch" or "jax" when a callable's derivatives come from autodiff
 
     def __post_init__(self):
         self.precise_d1 = self.precise_d1 or getattr(self.d1, "precise", self.d1)
@@ -95,10 +96,15 @@ class VectorViews:
     log: UndefinedLog = None
     precise_grad: Callable = None
     precise_hess: Callable = None
+    engine: str | None = None
 
     def __post_init__(self):
         self.precise_grad = self.precise_grad or self.grad
         self.precise_hess = self.precise_hess or self.hess
+
+    def hvp(self, X, Y, V) -> np.ndarray:
+        """Hessian-vector products H(x_i) v_i, shape (n, K) (curvature along directions: v·Hv)."""
+        return np.einsum("nij,nj->ni", self.hess(X, Y), np.asarray(V, dtype=float))
         self.log = self.log or UndefinedLog()
         self.value = _logged(self.value, self.log)
 
@@ -124,9 +130,13 @@ def _scalar_views(loss) -> ScalarViews:
         d2 = strip_distributions(sp.diff(d1, yp))
         return ScalarViews(compile_numeric(e, (yp, yt)), compile_numeric(d1, (yp, yt)),
                            compile_numeric(d2, (yp, yt)), exact=True)
+    from .autodiff import derivatives
     from .callables import SafeCallable
     log = UndefinedLog()
-    safe = SafeCallable(loss.func, None, log)
+    engine = derivatives(loss.func, vector=False)
+    safe = SafeCallable(engine[1] if engine else loss.func, None, log)
+    if engine:
+        return ScalarViews(safe, engine[2], engine[3], exact=False, safe=safe, log=log, engine=engine[0])
 
     def d1(x, y):
         x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
@@ -179,9 +189,11 @@ def _vector_views(loss) -> VectorViews:
         return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex, precise_grad=precise_grad,
                            precise_hess=lambda X, Y: hess(X, Y, precise=True))
 
+    from .autodiff import derivatives
     from .callables import SafeCallable
     log = UndefinedLog()
-    safe = SafeCallable(loss.func, k, log)
+    engine = derivatives(loss.func, vector=True)
+    safe = SafeCallable(engine[1] if engine else loss.func, k, log)
     dirs = P if simplex else None
     box = loss.pred_domain if isinstance(loss.pred_domain, Interval) else None
 
@@ -199,13 +211,20 @@ def _vector_views(loss) -> VectorViews:
 
     def grad(X, Y):
         X, Y = _pair(X, Y, k)
+        if engine:
+            G = engine[2](X, Y)
+            return G @ P if simplex else G
         return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, room(X))
 
     def hess(X, Y):
         X, Y = _pair(X, Y, k)
+        if engine:
+            H = engine[3](X, Y)
+            return P @ H @ P if simplex else H
         return numeric.fd_hessian(lambda Z: safe(Z, Y), X, dirs, room(X))
 
-    return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe, log=log)
+    return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe, log=log,
+                       engine=engine[0] if engine else None)
 
 
 def _pair(X, Y, k):

@@ -7,6 +7,7 @@ deadline) into an honest `unknown` with the reason.
 from __future__ import annotations
 
 import importlib
+import os
 
 from ..analysis import Undecidable
 from ..callables import CallableFailure
@@ -32,6 +33,11 @@ def decide(prop: str, loss, budget) -> Verdict:
         return unknown(prop, exc.reason, {"example": exc.example} if exc.example else None)
     except CallableFailure as exc:
         return unknown(prop, exc.reason, {"example": exc.example} if exc.example else None)
+    except Exception as exc:  # noqa: BLE001 - a bug in one analyzer must not sink the other properties
+        if os.environ.get("LOSSAUDIT_DEBUG"):
+            raise
+        return unknown(prop, f"internal error in the {prop} analyzer ({type(exc).__name__}: {exc}); "
+                             "please report it")
 
 
 def _unless_undefined(verdict: Verdict, loss, log) -> Verdict:
