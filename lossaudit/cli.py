@@ -281,7 +281,7 @@ def docs(
     report = _run_with_progress(target, options, quiet)
     written = write_docs(report, out, fmt, prune=target is None and expr is None)  # the whole catalog
     if readme is not None:
-        update_readme(readme, report)
+        update_readme(readme, report, out, fmt)
     _err(f"{len(written.files)} files written to {out}" +
          (f", {len(written.removed)} stale ones removed" if written.removed else "") + ".")
     if not written.plots:

@@ -14,6 +14,7 @@ unchanged catalog rewrites identical files (no dates, no versions).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from html import escape as html_escape
@@ -344,21 +345,25 @@ def _html_list(title: str, items: list[str], numbered: bool = False) -> list[str
 # ---------------------------------------------------------------------------
 # README
 
-def readme_table(report, docs_prefix: str = "docs/losses") -> str:
-    """The property table for the README: names link to the docs pages."""
-    slugs = page_names(report)
-    return markdown.render(report, link=_slug_link(f"{docs_prefix}/{{name}}.md", slugs))
+def readme_table(report, pages: str = "docs/losses", ext: str = "md") -> str:
+    """The property table for the README: names and cells link to the docs pages."""
+    return markdown.render(report, link=_slug_link(f"{pages}/{{name}}.{ext}", page_names(report)))
 
 
-def update_readme(path, report, docs_prefix: str = "docs/losses") -> bool:
-    """Replace the text between the property-table markers in `path`; True when the file changed."""
+def update_readme(path, report, out="docs", fmt: str = "markdown") -> bool:
+    """Fill the property-table markers of the README at `path` (links point into `out`); True if it changed."""
     from .errors import LossAuditError
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LossAuditError(f"cannot read {path}: {exc.strerror or exc}") from None
     start, end = text.find(README_START), text.find(README_END)
     if start < 0 or end < start:
         raise LossAuditError(f"{path} has no {README_START} ... {README_END} markers to fill")
-    new = text[:start + len(README_START)] + "\n" + readme_table(report, docs_prefix) + text[end:]
+    pages = Path(os.path.relpath(Path(out) / "losses", path.parent)).as_posix()
+    table = readme_table(report, pages, FORMATS[fmt])
+    new = text[:start + len(README_START)] + "\n" + table + text[end:]
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text

@@ -101,6 +101,8 @@ class VectorViews:
     def __post_init__(self):
         self.precise_grad = self.precise_grad or self.grad
         self.precise_hess = self.precise_hess or self.hess
+        self.log = self.log or UndefinedLog()
+        self.value = _logged(self.value, self.log)
 
     def hvp(self, X, Y, V) -> np.ndarray:
         """Hessian-vector products H(x_i) v_i, shape (n, K) (curvature along directions: v·Hv)."""

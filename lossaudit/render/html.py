@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from .cells import LEGEND, MARKS, figure, footnote, how
-from .markdown import Footnotes, loss_label, page_url
+from .markdown import Footnotes, page_url
 
 HOW_WORDS = {"P": "proved", "S": "sampled"}
 
