@@ -15,7 +15,7 @@ bench:
 	$(PYTHON) benchmarks/bench_audit.py
 
 docs:
-	$(PYTHON) -m lossaudit docs --out docs --quiet
+	$(PYTHON) -m lossaudit docs --out docs --quiet --readme README.md
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis site

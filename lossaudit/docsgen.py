@@ -214,8 +214,11 @@ def markdown_page(result, report, plot_file: str | None, plot_note: str) -> str:
         out += [md_escape(loss.description), ""]
     out += ["| | |", "| --- | --- |"]
     out += [f"| {label} | {md_escape(text)} |" for label, text in facts(result, report)]
-    out += ["", "## Formula", "", "```text", unicode_formula(loss.definition), "```", "",
-            f"Expression: `{loss.definition}`", ""]
+    out += ["", "## Formula", ""]
+    if loss.text is None:
+        out += [f"A Python callable, `{loss.source}`: no formula to show; it was audited numerically.", ""]
+    else:
+        out += ["```text", unicode_formula(loss.text), "```", "", f"Expression: `{loss.text}`", ""]
     out += _md_parameters(loss) + _md_verdicts(result) + _md_plots(result, plot_file, plot_note)
     out += _md_list("Framework equivalents", [f"**{md_escape(fw)}**: {md_escape(how)}" for fw, how in loss.equivalents])
     out += _md_list("References", [md_escape(r) for r in loss.references], numbered=True)
@@ -289,8 +292,13 @@ def html_page(result, report, plot_file: str | None, plot_note: str) -> str:
         body.append(f"<p>{e(loss.description)}</p>")
     body.append('<dl class="facts">' + "".join(f"<dt>{e(k)}</dt><dd>{e(t)}</dd>" for k, t in facts(result, report))
                 + "</dl>")
-    body += ["<h2>Formula</h2>", f'<p class="formula">{e(unicode_formula(loss.definition))}</p>',
-             f"<p>Expression: <code>{e(loss.definition)}</code></p>"]
+    body.append("<h2>Formula</h2>")
+    if loss.text is None:
+        body.append(f"<p>A Python callable, <code>{e(loss.source)}</code>: no formula to show; it was audited "
+                    "numerically.</p>")
+    else:
+        body += [f'<p class="formula">{e(unicode_formula(loss.text))}</p>',
+                 f"<p>Expression: <code>{e(loss.text)}</code></p>"]
     body += _html_parameters(loss) + _html_verdicts(result) + _html_plots(result, plot_file, plot_note)
     body += _html_list("Framework equivalents", [f"<strong>{e(fw)}</strong>: {e(how)}" for fw, how in loss.equivalents])
     body += _html_list("References", [e(r) for r in loss.references], numbered=True)

@@ -117,11 +117,9 @@ def _vector(loss, points: int) -> Curves:
 
 def _logit_line(k):
     """ŷ = (s, 0, ..., 0): the score of class 0, when class 0 is the true class and when it is not."""
-    s = (-6.0, 6.0)
-    e0 = np.eye(k)[0]
-    lines = [("true class 0", np.eye(k)[0]), ("true class 1", np.eye(k)[1])]
-    return s, "score ŷ₀ of class 0 (the other scores 0)", "ŷ = (s, 0, …, 0)", [
-        (label, target, np.zeros(k), e0, None) for label, target in lines]
+    eye = np.eye(k)
+    paths = [(f"true class {c}", eye[c], np.zeros(k), eye[0], None) for c in (0, 1)]
+    return (-6.0, 6.0), "score ŷ₀ of class 0 (the other scores 0)", "ŷ = (s, 0, …, 0)", paths
 
 
 def _simplex_line(targets):

@@ -193,6 +193,20 @@ def test_docs_command_refuses_an_unknown_format(tmp_path):
     assert result.exit_code == 2 and "unknown docs format 'pdf'" in result.stderr
 
 
+def test_update_readme_fills_the_markers(few, tmp_path):
+    from lossaudit.errors import LossAuditError
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{docsgen.README_START}\nOLD TABLE\n{docsgen.README_END}\n\nrest\n")
+    assert docsgen.update_readme(readme, few, tmp_path / "site", "html")
+    text = readme.read_text()
+    assert "OLD TABLE" not in text and text.endswith(f"{docsgen.README_END}\n\nrest\n")
+    assert "[huber](site/losses/huber.html)" in text
+    assert not docsgen.update_readme(readme, few, tmp_path / "site", "html")     # unchanged the second time
+    readme.write_text("no markers")
+    with pytest.raises(LossAuditError, match="markers"):
+        docsgen.update_readme(readme, few)
+
+
 # ---------------------------------------------------------------------------
 # the committed docs/ and README are current
 
