@@ -289,6 +289,14 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
+def show(point) -> str:
+    """A breakpoint as a person reads it: 0.1 for a number, y_true + 1/10 for an expression."""
+    if point.is_number:
+        from .analysis import fmt
+        return fmt(to_float(point))
+    return str(point)
+
+
 def translation_invariant(loss, seconds: float) -> bool:
     """True when L depends on y_pred - y_true only (then y_true = 0 speaks for every target)."""
     if loss.kind.vector or loss.pred_domain.lo != -math.inf or loss.pred_domain.hi != math.inf:
@@ -520,7 +528,22 @@ def _structure(case: Case, seconds: float) -> Structure | None:
         except ValueError:
             return None
         pieces.append(Piece(lo, hi, smooth))
-    return Structure(ordered, pieces)
+    return _merged(pieces, seconds)
+
+
+def _merged(pieces: list, seconds: float) -> Structure:
+    """Join neighbouring pieces with the same formula: their common end is no breakpoint
+    (Huber's |r| inside the linear branch switches at 0, where the quadratic branch rules)."""
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        last = out[-1]
+        same = last.expr == piece.expr or guarded(seconds, lambda: sp.simplify(last.expr - piece.expr) == 0,
+                                                   default=False)
+        if same:
+            out[-1] = Piece(last.lo, piece.hi, last.expr)
+        else:
+            out.append(piece)
+    return Structure([p.lo for p in out[1:]], out)
 
 
 # ---------------------------------------------------------------------------
@@ -755,7 +778,9 @@ def _curv(e, vs) -> Curvature:
         if kinds <= {CONSTANT, AFFINE}:
             return Curvature(AFFINE, "sum of affine terms")
         if kinds <= {CONSTANT, AFFINE, CONVEX}:
-            return Curvature(CONVEX, "sum of convex terms: " + "; ".join(p.rule for p in parts if p.kind == CONVEX))
+            inner = list(dict.fromkeys(p.rule.removeprefix("sum of convex terms: ")
+                                       for p in parts if p.kind == CONVEX))
+            return Curvature(CONVEX, "sum of convex terms: " + "; ".join(inner))
         if kinds <= {CONSTANT, AFFINE, CONCAVE}:
             return Curvature(CONCAVE, "sum of concave terms")
         return _UNKNOWN

@@ -38,8 +38,7 @@ def decide(loss, budget) -> Verdict:
         return found
     rules = proof_rules(ctx)
     if rules:
-        return Verdict(PROPERTY, HOLDS, PROOF, f"Convex by proof: {rules[0]}.",
-                       {"proof": rules})
+        return Verdict(PROPERTY, HOLDS, PROOF, f"Convex by proof: {_summary(rules)}.", {"proof": rules})
     return Verdict(PROPERTY, HOLDS, SAMPLED,
                    f"No chord lies below the loss among the samples (seed {budget.seed}, "
                    f"{budget.samples} points per target, {len(ctx.targets)} targets); not proved.",
@@ -210,6 +209,14 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
 # ---------------------------------------------------------------------------
 # Proofs
 
+def _summary(rules: list) -> str:
+    """One sentence for the rules of several target cases: the shared rule once, else each one."""
+    bodies = [r.split(": ", 1)[1] if ": " in r and r.startswith(("y_true", "every")) else r for r in rules]
+    if len(set(bodies)) == 1:
+        return bodies[0] + (" (for every target)" if len(rules) > 1 else "")
+    return "; ".join(rules)
+
+
 def proof_rules(ctx: Context) -> list | None:
     """The rules that prove convexity for every valid target, or None (cached per loss)."""
     if "convexity_proof" not in ctx.cache:
@@ -264,7 +271,7 @@ def _piecewise_rule(case, seconds: float) -> str | None:
     if n == 1:
         return "the second derivative is nonnegative everywhere (sign proof)"
     return (f"the second derivative is nonnegative on each of its {n} smooth pieces and the derivative "
-            f"only jumps upward at the breakpoints {', '.join(str(b) for b in st.breakpoints)}")
+            f"only jumps upward at the breakpoints {', '.join(S.show(b) for b in st.breakpoints)}")
 
 
 def _vector_proof(ctx: Context) -> list | None:
@@ -278,4 +285,4 @@ def _vector_proof(ctx: Context) -> list | None:
         if c is None or not c.convex:
             return None
         rules.append(f"{label}: DCP composition ({c.rule})")
-    return rules[:1] + ([f"and likewise for the other {len(rules) - 1} targets"] if len(rules) > 1 else [])
+    return rules

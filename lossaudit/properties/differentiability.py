@@ -166,7 +166,7 @@ def _proof_text(ctx: Context) -> str:
     for case in ctx.proof_cases():
         st = S.structure(case, ctx.seconds)
         if st is not None:
-            bps += [str(b) for b in st.breakpoints]
+            bps += [S.show(b) for b in st.breakpoints]
     if not bps:
         return "a composition of functions differentiable on the domain, with no breakpoint"
     return ("the one-sided derivatives agree at every breakpoint (" + ", ".join(dict.fromkeys(bps)) +

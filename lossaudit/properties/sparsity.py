@@ -43,11 +43,19 @@ EDGE_DIGITS = 200   # exp(-300) must stay distinguishable from 0 beside 1 when c
 @dataclass
 class Minimum:
     y: object
-    lo: float              # the minimizer set [lo, hi] (lo == hi: one point)
+    lo: float              # the minimizer set from lo to hi (lo == hi: one point)
     hi: float
     left: float            # derivative approaching lo from the left (nan: nothing outside)
     right: float           # derivative approaching hi from the right
     pull: bool
+    lo_open: bool = False  # lo itself is not a minimizer (the 0-1 loss: L(0) = 1 at y = 1)
+    hi_open: bool = False
+
+    def where(self) -> str:
+        if self.lo == self.hi:
+            return fmt(self.lo)
+        return f"{'(' if self.lo_open or math.isinf(self.lo) else '['}{fmt(self.lo)}, " \
+               f"{fmt(self.hi)}{')' if self.hi_open or math.isinf(self.hi) else ']'}"
 
 
 def decide(loss, budget) -> Verdict:
@@ -66,23 +74,22 @@ def decide(loss, budget) -> Verdict:
         found.append(m)
     rep = max(found, key=lambda m: (m.y if not isinstance(m.y, (list, tuple)) else 0)) \
         if isinstance(ctx.loss.target_domain, FiniteSet) else found[0]
-    evidence = {"y_true": rep.y, "minimizer": rep.lo if rep.lo == rep.hi else [rep.lo, rep.hi],
-                "left_derivative": rep.left, "right_derivative": rep.right}
+    evidence = _evidence(rep)
     pull = _pull_text(rep)
     if _proof(ctx):
         return Verdict(PROPERTY, HOLDS, PROOF,
-                       f"Sparse: convex, and the exact one-sided derivatives pull toward the minimizer "
-                       f"({pull}, y_true = {fmt(rep.y)}), for every target.", evidence)
+                       f"Sparse: convex, and its exact one-sided derivatives pull toward the minimum for every "
+                       f"target (at y_true = {fmt(rep.y)} {pull}).", evidence)
     return Verdict(PROPERTY, HOLDS, SAMPLED,
-                   f"Sparse: the minimum is attained and the one-sided derivatives at it stay away from 0 "
-                   f"({pull}, y_true = {fmt(rep.y)}) for every audited target.", evidence)
+                   f"Sparse: the minimum is attained and the one-sided derivatives at it stay away from 0 for "
+                   f"every audited target (at y_true = {fmt(rep.y)} {pull}).", evidence)
 
 
 def _pull_text(m: Minimum) -> str:
     left = "flat to the left end" if math.isnan(m.left) else f"left derivative {fmt(m.left)}"
     right = "flat to the right end" if math.isnan(m.right) else f"right derivative {fmt(m.right)}"
-    where = fmt(m.lo) if m.lo == m.hi else f"[{fmt(m.lo)}, {fmt(m.hi)}]"
-    return f"minimizer {where}: {left}, {right}"
+    where = f"at {m.where()}" if m.lo == m.hi else f"on {m.where()}"
+    return f"the minimum is reached {where}, with {left} and {right.replace('flat', 'it is flat')}"
 
 
 def _not_attained(y, label, points, values) -> Verdict:
@@ -96,20 +103,24 @@ def _not_attained(y, label, points, values) -> Verdict:
 
 
 def _no_pull(m: Minimum) -> Verdict:
-    where = fmt(m.lo) if m.lo == m.hi else f"[{fmt(m.lo)}, {fmt(m.hi)}]"
     if math.isnan(m.left) and math.isnan(m.right):
         return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
                        f"Not sparse: at y_true = {fmt(m.y)} the loss is flat (its minimum value everywhere): "
                        "no pull toward any prediction.",
                        {"y_true": m.y, "minimizer": [m.lo, m.hi], "left_derivative": 0.0, "right_derivative": 0.0})
-    flat = m.left == 0 and m.right == 0 and m.lo == m.hi
-    why = ("the gradient vanishes at the minimum (a smooth minimum)" if flat else
+    smooth = m.left == 0 and m.right == 0 and m.lo == m.hi
+    why = ("the gradient vanishes at the minimum (a smooth minimum)" if smooth else
            "the gradient vanishes as y_pred approaches the minimizers from outside")
-    detail = (f"Not sparse: at y_true = {fmt(m.y)} the minimum at y_pred = {where} has one-sided derivatives "
-              f"{fmt(m.left)} and {fmt(m.right)}: {why}.")
-    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
-                   {"y_true": m.y, "minimizer": m.lo if m.lo == m.hi else [m.lo, m.hi],
-                    "left_derivative": m.left, "right_derivative": m.right})
+    detail = f"Not sparse: at y_true = {fmt(m.y)} {_pull_text(m)}: {why}."
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, _evidence(m))
+
+
+def _evidence(m: Minimum) -> dict:
+    ev = {"y_true": m.y, "minimizer": m.lo if m.lo == m.hi else [m.lo, m.hi],
+          "left_derivative": m.left, "right_derivative": m.right}
+    if m.lo != m.hi:
+        ev["minimizer_set"] = m.where()
+    return ev
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +185,7 @@ def _minimum(ctx: Context, y) -> Minimum:
         lo = hi = _stationary(ctx, y, x, i)
     lo = _snap_edge(ctx, y, x, lo_i, lo, -1)
     hi = _snap_edge(ctx, y, x, hi_i, hi, +1)
+    lo_open, hi_open = (bool(float(f(np.array([e]))[0]) > m) if math.isfinite(e) else False for e in (lo, hi))
     left = right = math.nan
     if lo_i == 0 and _reaches_end(ctx, x, lo_i, -1):
         lo = ctx.dom.lo   # flat all the way to the end: nothing outside on this side
@@ -188,7 +200,7 @@ def _minimum(ctx: Context, y) -> Minimum:
     left, right = _zero_noise(left, scale_l), _zero_noise(right, scale_r)
     pull = all(math.isnan(s) or abs(s) > 1e-6 * sc for s, sc in ((left, scale_l), (right, scale_r)))
     pull = pull and not (math.isnan(left) and math.isnan(right))
-    return Minimum(y, lo, hi, left, right, pull)
+    return Minimum(y, lo, hi, left, right, pull, lo_open, hi_open)
 
 
 def _zero_noise(slope: float, scale: float) -> float:
