@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+
+import numpy as np
 from typing import Callable, Iterable
 
 from .budget import DEFAULT_SAMPLES, Budget
@@ -228,9 +230,27 @@ def _excluded(ctx) -> list:
     return [{"y_true": y, "reason": "the loss is undefined (not finite) there"} for y in ctx.excluded]
 
 
+def _warm_up() -> None:
+    """Import and exercise the lazily loaded machinery once in the parent, so that forked
+    children inherit it instead of each paying for sympy's solvers, printers and scipy again."""
+    import scipy.optimize  # noqa: F401
+    import sympy as sp
+    from .symbolic import X, compile_numeric
+    from .symbolic import guarded, mp_evaluator, prove_nonnegative
+    smooth = sp.log(1 + sp.exp(X))
+    e = sp.Abs(X - 1) + smooth + sp.Max(0, X) + sp.Piecewise((X**2, X < 1), (X, True))
+    guarded(5.0, sp.solveset, X - 1, X, sp.Interval.open(-sp.oo, sp.oo))
+    guarded(5.0, sp.limit, sp.diff(smooth, X), X, sp.oo)
+    guarded(5.0, sp.simplify, sp.diff(e, X, 2))
+    guarded(5.0, lambda: compile_numeric(e, (X,))(np.array([0.5, 2.0])))
+    guarded(5.0, lambda: mp_evaluator(e, (X,))(0.5))
+    guarded(5.0, prove_nonnegative, sp.diff(smooth, X, 2), -sp.oo, sp.oo, 2.0)
+
+
 def _run_forked(losses, props, budget, workers, progress, strict) -> list[LossResult]:
     """Each loss in its own forked child; a child that outlives its deadline is killed."""
     from multiprocessing.connection import wait
+    _warm_up()
     ctx = mp.get_context("fork")
     pending = list(range(len(losses)))
     running = {}       # connection -> (index, process, started, verdicts so far)
