@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -17,32 +18,7 @@ from .budget import Budget
 from .callables import CallableFailure
 from .kinds import FiniteSet, IDEAL_MARGIN, Interval, Simplex, interval_targets, vector_targets
 from .errors import LossError
-
-
-class Undecidable(Exception):
-    """A property cannot be decided: the reason (and an example input) become an `unknown` verdict."""
-
-    def __init__(self, reason: str, example: dict | None = None):
-        self.reason = reason
-        self.example = example or {}
-        super().__init__(reason)
-
-
-def fmt(v) -> str:
-    """A number as a person would write it (1, 0.5, 1.7, 1e+06)."""
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return "(" + ", ".join(fmt(x) for x in v) + ")"
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "∞" if v > 0 else "-∞"
-    if v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    short = f"{v:.6g}"
-    if float(short) == int(float(short)) and float(short) != v and abs(v) < 1e6:
-        return f"{v:.12g}"  # 0.9999999999 must not print as 1
-    return short
+from .text import fmt  # noqa: F401 - re-exported for the property modules
 
 
 def _plain(v):
@@ -176,7 +152,19 @@ class Context:
         drop[np.flatnonzero(bad)[beside]] = True
         return x[~drop]
 
+    def kinks(self, y: float) -> list:
+        """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives (cached)."""
+        return _kinks(self, y)
+
     # -- vector kinds -------------------------------------------------------------
+    def lines(self, y, count: int = 6) -> list:
+        """Lines through the prediction domain with simple numbers (see _lines)."""
+        return _lines(self, y, count)
+
+    def vector_kink(self):
+        """The first confirmed kink along lines through the domain, or None (cached)."""
+        return _vector_kink(self)
+
     def vector_samples(self, y, *keys, n: int | None = None) -> np.ndarray:
         return numeric.vector_samples(self.loss.pred_domain, self.loss.K, np.asarray(y, float),
                                       self.rng("vsamples", tuple(y), *keys), n or self.budget.samples // 2)
@@ -188,7 +176,7 @@ def build_context(loss, budget: Budget) -> Context:
     cached = loss.__dict__.setdefault("_contexts", {})
     if key in cached:
         return cached[key]
-    candidates = _candidate_targets(loss)
+    candidates = _candidate_targets(loss, budget)
     valid, excluded = [], []
     for y in candidates:
         (valid if _defined_at(loss, y, budget) else excluded).append(y)
@@ -221,19 +209,39 @@ def _check_deterministic(loss, y, budget) -> None:
                               {"y_pred": np.asarray(X[i]).tolist(), "y_true": _plain(y)})
 
 
-def _candidate_targets(loss) -> list:
+def _candidate_targets(loss, budget) -> list:
     dom = loss.target_domain
     if loss.kind.vector:
         return vector_targets(loss.kind, dom, loss.K)
     if isinstance(dom, FiniteSet):
         return sorted(dom.values, reverse=True)  # the positive label first: +1 before -1, 1 before 0
-    return interval_targets(dom)
+    from . import symbolic
+    if loss.expression is not None and symbolic.translation_invariant(loss, budget.symbolic_seconds):
+        return interval_targets(dom)  # every target behaves alike: a few suffice
+    # the loss may change with the target: more of them, and those its own constants point at
+    # (a penalty switching on at y_pred = 10 needs targets beyond 10)
+    targets = interval_targets(dom, count=12)
+    for c in _constants(loss):
+        for v in (c, 2 * c, -c, -2 * c):
+            if dom.contains(v) and v not in targets:
+                targets.append(v)
+    return targets[:20]
+
+
+def _constants(loss) -> list[float]:
+    """The numbers in a loss's formula worth a target (between 1 and 1e6 in size), largest first."""
+    if loss.expression is None:
+        return []
+    import sympy as sp
+    found = {abs(float(n)) for n in loss.exact_expression.atoms(sp.Number) if n.is_finite and n.is_real}
+    return sorted((c for c in found if 1.0 < c < 1e6), reverse=True)[:3]
 
 
 def _defined_at(loss, y, budget) -> bool:
     """Finite at more than half of a probe of the prediction domain (callable failures count as undefined)."""
     rng = budget.rng(loss.fingerprint, "probe")
     try:
+        X = x = None
         if loss.kind.vector:
             X = numeric.vector_samples(loss.pred_domain, loss.K, np.asarray(y, float), rng, 60)
             values = loss.views.value(X, np.asarray(y, float))
@@ -242,7 +250,25 @@ def _defined_at(loss, y, budget) -> bool:
             values = loss.views.value(x, y)
     except CallableFailure:
         return True  # the callable's failures are reported by each property, not hidden here
-    return bool(np.mean(np.isfinite(values)) > 0.5)
+    events = loss.views.log.events
+    if np.all(np.isnan(values)) and events and events[0].get("reason"):
+        raise CallableFailure(f"{events[0]['reason']} (at y_pred = {fmt(events[0]['y_pred'])}, "
+                              f"y_true = {fmt(events[0]['y_true'])}, and everywhere else tried)", events[0])
+    return bool(np.mean(_defined(loss, X if loss.kind.vector else x, y, values)) > 0.5)
+
+
+def _defined(loss, points, y, values) -> np.ndarray:
+    """Which values are defined: finite, or ±inf that is only a number beyond float range (cosh(1000 r)),
+    told apart from a true infinity (|r|/0) by evaluating in arbitrary-exponent arithmetic."""
+    ok = np.isfinite(values)
+    if loss.expression is None:
+        return ok
+    from .witness import Checker
+    chk = Checker(loss)
+    for i in np.flatnonzero(np.isinf(values))[:100]:
+        point = points[i].tolist() if loss.kind.vector else float(points[i])
+        ok[i] = chk.finite(chk.value(point, list(y) if loss.kind.vector else y))
+    return ok
 
 
 @dataclass(frozen=True)
@@ -274,15 +300,25 @@ def _kinks(ctx: Context, y: float) -> list:
     return found
 
 
-def _exact_kinks(ctx: Context, y: float):
+def exact_kinks_at(ctx: Context, y: float):
+    """Kinks at a target outside the audited ones (exact structure only; not cached)."""
     from . import symbolic as S
-    case = ctx.concrete_case(y)
-    st = S.structure(case, ctx.seconds)
+    case = S.concrete_case(ctx.loss, y)
+    return _exact_kinks_of(case, ctx.seconds)
+
+
+def _exact_kinks(ctx: Context, y: float):
+    return _exact_kinks_of(ctx.concrete_case(y), ctx.seconds)
+
+
+def _exact_kinks_of(case, seconds):
+    from . import symbolic as S
+    st = S.structure(case, seconds)
     if st is None:
         return None
     found = []
     for b in st.breakpoints:
-        sides = one_sided_derivatives(case, st, b, ctx.seconds)
+        sides = one_sided_derivatives(case, st, b, seconds)
         if sides is None:
             return None
         left, right, continuous = sides
@@ -317,10 +353,8 @@ def one_sided_derivatives(case, st, b, seconds):
     return out[0], out[1], continuous
 
 
-Context.kinks = _kinks
 
-
-def lines(ctx: Context, y, count: int = 6) -> list:
+def _lines(ctx: Context, y, count: int = 6) -> list:
     """Lines through the prediction domain, p + s·d for s in (s_lo, s_hi), with simple numbers.
 
     p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
@@ -346,16 +380,18 @@ def lines(ctx: Context, y, count: int = 6) -> list:
         if dom.bounded:
             p = [round(float(v), 2) for v in rng.uniform(dom.lo + 0.05 * (dom.hi - dom.lo),
                                                           dom.hi - 0.05 * (dom.hi - dom.lo), size=k)]
-            lo = max(dom.lo - p[i], (p[j] - dom.hi) if n % 2 else -np.inf)
-            hi = min(dom.hi - p[i], (p[j] - dom.lo) if n % 2 else np.inf)
-            out.append((p, d, float(lo), float(hi)))
+            # the ends in exact arithmetic: a float end a hair beyond the box would let the box's own
+            # boundary pass for a kink inside it
+            q = [Fraction(repr(v)) for v in p]
+            lo_b, hi_b = Fraction(repr(float(dom.lo))), Fraction(repr(float(dom.hi)))
+            lo = max([lo_b - q[i]] + ([q[j] - hi_b] if n % 2 else []))
+            hi = min([hi_b - q[i]] + ([q[j] - lo_b] if n % 2 else []))
+            out.append((p, d, lo, hi))
         else:
             p = [round(float(v), 1) for v in rng.normal(0, 2, size=k)]
             out.append((p, d, -np.inf, np.inf))
     return out
 
-
-Context.lines = lines
 
 
 def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
@@ -376,7 +412,7 @@ def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
     ctx.cache["line_breakpoints"] = True  # found numerically: no claim that nothing switches
     P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
     f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
-    dom = Interval(s_lo, s_hi)
+    dom = Interval(float(s_lo), float(s_hi))
     grid = numeric.scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
     out = []
     for s0 in numeric.find_kinks(f, grid, dom, max_kinks=3):
@@ -386,7 +422,7 @@ def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
     return out
 
 
-def vector_kink(ctx: Context):
+def _vector_kink(ctx: Context):
     """The first confirmed kink along lines through the domain: (y, point, direction, left, right, jump) or None."""
     if "vector_kink" in ctx.cache:
         return ctx.cache["vector_kink"]
@@ -407,5 +443,3 @@ def vector_kink(ctx: Context):
     ctx.cache["vector_kink"] = found
     return found
 
-
-Context.vector_kink = vector_kink

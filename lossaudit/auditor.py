@@ -122,7 +122,8 @@ def audit(target=None, *, kind: str | None = None, properties=None, seed: int = 
     if required:
         props = tuple(p for p in parse_properties(tuple(set(props) | set(required))))
     try:
-        budget = Budget(seed=seed, samples=samples or DEFAULT_SAMPLES, timeout=timeout or DEFAULT_TIMEOUT)
+        budget = Budget(seed=seed, samples=DEFAULT_SAMPLES if samples is None else samples,
+                        timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
     except ValueError as exc:
         raise LossError(str(exc)) from None
     losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
@@ -200,6 +201,11 @@ def _audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send=None
         return LossResult(loss, {p: unknown(p, exc.reason, evidence) for p in props})
     except PropertyTimeout:
         reason = f"timed out after {budget.timeout:g} s while first evaluating the loss (raise --timeout)"
+        return LossResult(loss, {p: unknown(p, reason) for p in props})
+    except Exception as exc:  # noqa: BLE001 - a bug while preparing one loss must not sink the report
+        if os.environ.get("LOSSAUDIT_DEBUG"):
+            raise
+        reason = f"internal error while preparing the loss ({type(exc).__name__}: {exc}); please report it"
         return LossResult(loss, {p: unknown(p, reason) for p in props})
     verdicts = {}
     for p in props:

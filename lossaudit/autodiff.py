@@ -84,6 +84,8 @@ def _torch(func, vector: bool):
     def second(x, y):
         xt, yt, shape = tensors(x, y)
         (g,) = torch.autograd.grad(_call(func, xt, yt).sum(), xt, create_graph=True)
+        if not g.requires_grad:  # the gradient does not depend on y_pred (a linear loss): curvature 0
+            return np.zeros(shape if not vector else shape + (shape[-1],))
         if not vector:
             (h,) = torch.autograd.grad(g.sum(), xt, allow_unused=True)
             return np.zeros(shape) if h is None else _np(h).reshape(shape)

@@ -183,6 +183,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 DEFAULT_CLASSES = 3
 
 
+def points_inside(dom: Domain, P):
+    """Which rows of P (n, K) lie in the open prediction domain: the simplex's interior (entries > 0)
+    or the box dom^K."""
+    import numpy
+    P = numpy.atleast_2d(numpy.asarray(P, dtype=float))
+    if isinstance(dom, Simplex):
+        return numpy.all(P > 0, axis=1)
+    return numpy.all((P > dom.lo) & (P < dom.hi), axis=1)
+
+
 def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
@@ -193,7 +203,7 @@ def get_kind(name: str) -> Kind:
 # ---------------------------------------------------------------------------
 # Targets an audit covers (numeric path). Symbolic proofs cover every target.
 
-_TARGET_CANDIDATES = (0.0, 1.0, 1.7, -3.2, 0.5, 4.0, 25.0, -1.0, 100.0, -40.0)
+_TARGET_CANDIDATES = (0.0, 1.0, 1.7, -3.2, 0.5, 4.0, 25.0, -1.0, 100.0, -40.0, 2.5, 7.3, -12.0, 0.1)
 
 
 def interval_targets(dom: Interval, count: int = 5) -> list[float]:

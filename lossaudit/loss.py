@@ -82,6 +82,11 @@ class Loss:
                    source=source, **info)
         loss._validate_common()
         expr = loss.expression  # parses; raises ExpressionError
+        from .expr import param_symbol
+        unused = [n for n in (params or {}) if param_symbol(n) not in expr.free_symbols]
+        if unused:
+            raise LossError(f"the parameter{'s' if len(unused) > 1 else ''} {', '.join(map(repr, unused))} "
+                            f"do{'' if len(unused) > 1 else 'es'} not appear in the expression {text!r}")
         wrt = loss.pred_symbols
         if not any(s in expr.free_symbols for s in wrt):
             raise ExpressionError("the expression does not depend on y_pred, so there is nothing to audit",

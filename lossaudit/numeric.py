@@ -56,16 +56,16 @@ def scalar_grid(dom: Interval, center: float, rng: np.random.Generator, n: int,
 
 
 def gross_sequence(dom: Interval, start: float, direction: int, decades: int = 14,
-                   per_decade: int = PER_DECADE) -> np.ndarray:
+                   per_decade: int = PER_DECADE, first_decade: int = 0) -> np.ndarray:
     """Points moving from `start` toward the domain's end in `direction` (+1 / -1), geometrically.
 
     Toward an infinite end: start ± 10^k; toward a finite end e: e ∓ |e - start|·10^-k;
-    k runs over `decades` decades in steps of 1/per_decade.
+    k runs over `decades` decades in steps of 1/per_decade (from `first_decade` toward infinity).
     """
     end = dom.hi if direction > 0 else dom.lo
     k = np.arange(decades * per_decade, dtype=float) / per_decade
     if math.isinf(end):
-        pts = start + direction * 10.0 ** k
+        pts = start + direction * 10.0 ** (k + first_decade)
     else:
         gap = abs(end - start)
         pts = end - direction * gap * 10.0 ** -(k + 1)
@@ -190,12 +190,15 @@ def growth(values: np.ndarray, per_decade: int = PER_DECADE) -> str:
     """Classify |values| sampled along a geometric path: 'unbounded', 'vanishing', 'bounded' or 'unknown'.
 
     Unbounded: increasing at the end, and either a millionfold rise or per-decade
-    increments that do not die out (log growth counts as unbounded). Vanishing: it
+    increments that do not shrink (log growth counts as unbounded; a slow convergence
+    such as c - 1/log r does not). Vanishing: it
     falls toward 0 (below 1e-6 of its peak, or steadily to under 1% of it).
     Values beyond float range (+inf after finite growth) count as growth.
     """
     v = np.abs(np.asarray(values, dtype=float))
     v = v[~np.isnan(v)]
+    if v.size >= 4 and np.all(np.isinf(v)):
+        return "unbounded"  # beyond float range all along the path (cosh(1000 r))
     if v.size and np.isinf(v[-1]) and np.isfinite(v).sum() >= 2:
         finite = v[np.isfinite(v)]
         if finite[-1] >= finite[0]:
@@ -211,11 +214,39 @@ def growth(values: np.ndarray, per_decade: int = PER_DECADE) -> str:
     if decade.size >= 4:
         dt = decade[-4:]
         inc = np.diff(dt)
-        if np.all(inc > 0) and np.all(inc[1:] / inc[:-1] > 0.3):
+        # log growth adds the same amount every decade (ratio 1), log log nearly so (~0.92); a
+        # gradient converging like c - 1/log r adds ever less (~0.85), like c - 1/r a tenth (0.1)
+        if np.all(inc > 0) and np.mean(inc[1:] / inc[:-1]) > 0.9:
             return "unbounded"
     if peak == 0 or v[-1] <= 1e-6 * peak or (np.all(np.diff(tail) <= 0) and v[-1] < 0.01 * peak):
         return "vanishing"
     return "bounded"
+
+
+def decade_indices(values, skip: int = 0, count: int = 6, per_decade: int = PER_DECADE) -> list:
+    """Indices of whole-decade points of a path with finite values, for evidence a person reads:
+    the first `skip` decades (distances below 1) are left out when at least 3 points remain."""
+    v = np.asarray(values, dtype=float)
+    finite = [int(i) for i in range(0, v.size, per_decade) if np.isfinite(v[i])]
+    later = [i for i in finite if i >= skip * per_decade]
+    return (later if len(later) >= 3 else finite)[:count]
+
+
+def typical_magnitude(values: np.ndarray) -> float:
+    """A typical size of the loss over samples (the median |value|): the scale of its rounding errors."""
+    finite = np.abs(np.asarray(values)[np.isfinite(values)])
+    return float(np.median(finite)) if finite.size else 1.0
+
+
+def tidy(v: float) -> float:
+    """Round away sampling noise: 0.2499999999 -> 0.25 (a simple fraction within 1e-8), else 10 digits."""
+    from fractions import Fraction
+    if not math.isfinite(v):
+        return v
+    frac = Fraction(v).limit_denominator(1000)
+    if abs(float(frac) - v) <= 1e-8 * max(1.0, abs(v)):
+        return float(frac)
+    return float(f"{v:.10g}")
 
 
 def simplicity(*xs) -> float:

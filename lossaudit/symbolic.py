@@ -10,14 +10,17 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from .text import fmt
 from .timeouts import SymbolicTimeout, deadline
 
 X = sp.Symbol("x", real=True)  # the prediction, once a target is fixed
+DEFAULT_STEP_SECONDS = 2.0     # for small order/sign questions asked outside a budget
 
 # ---------------------------------------------------------------------------
 # Exact numbers and stable numeric forms
@@ -36,6 +39,20 @@ def strip_distributions(expr):
     if expr.has(sp.DiracDelta):
         expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
     return expr
+
+
+def derivative_in(expr, var, positive: bool = False):
+    """d expr / d var, taken with `var` known positive when its domain is (0, ...): then sympy can
+    differentiate |log(var)| (it needs log(var) real); DiracDelta terms are dropped."""
+    if not positive:
+        return strip_distributions(sp.diff(expr, var))
+    pos = sp.Symbol(var.name + "_positive", positive=True)
+    return strip_distributions(sp.diff(expr.xreplace({var: pos}), pos)).xreplace({pos: var})
+
+
+def compilable(expr) -> bool:
+    """Can this be evaluated numerically (no unevaluated Derivative or Subs left by sympy)?"""
+    return not expr.has(sp.Derivative, sp.Subs)
 
 
 class softplus(sp.Function):
@@ -68,11 +85,23 @@ def _np_logcosh(u):
 
 
 NUMPY_FUNCTIONS = {"softplus": lambda u: np.logaddexp(0.0, u), "lse": _np_lse,
-                   "logcosh": _np_logcosh, "log1p_": np.log1p}
+                   "logcosh": _np_logcosh, "log1p_": np.log1p,
+                   # given directly, sympy's printer skips rewriting Heaviside (seconds for max/abs terms)
+                   "Heaviside": lambda u, h=0.5: np.heaviside(u, float(h))}
+
+
+def _mp_heaviside(u, h=0.5):
+    return mpmath.mpf(0) if u < 0 else mpmath.mpf(1) if u > 0 else mpmath.mpf(h)
+
+
+MPMATH_FUNCTIONS = {"Heaviside": _mp_heaviside}
 
 
 def _stable_forms(expr):
-    """Rewrite log(1+exp(u)), log(sum exp), log(cosh u), log(1+u) into stable numeric forms."""
+    """Rewrite log(1+exp(u)), log(sum exp), log(cosh u), log(1+u) and softmax ratios
+    exp(a)/(exp(b) + exp(c) + ...) into forms that do not overflow in float64."""
+    expr = _softmax_forms(expr)
+
     def rewrite(node):
         if isinstance(node, sp.log):
             arg = node.args[0]
@@ -93,7 +122,30 @@ def _stable_forms(expr):
     return expr.replace(lambda e: rewrite(e) is not None, rewrite)
 
 
-MPMATH_FALLBACK_LIMIT = 4000
+def _softmax_forms(expr):
+    """(exp(b) + exp(c) + ...)**-k -> exp(-k*lse(b, c, ...)), then exp(a)*exp(...) -> exp(a + ...):
+    sympy turns exp(z_0 - logsumexp(z)) into exp(z_0)/sum(exp(z)), which is inf/inf at z ~ 1000."""
+    def is_sum_of_exps(e):
+        return isinstance(e, sp.Add) and len(e.args) > 1 and all(isinstance(t, sp.exp) for t in e.args)
+
+    def match(e):
+        return isinstance(e, sp.Pow) and is_sum_of_exps(e.base) and e.exp.is_number and e.exp.is_negative
+
+    if not expr.has(sp.exp) or not any(match(e) for e in sp.preorder_traversal(expr)):
+        return expr
+    out = expr.replace(match, lambda e: sp.exp(e.exp * lse(*[t.args[0] for t in e.base.args])))
+
+    def several_exps(e):
+        return isinstance(e, sp.Mul) and sum(isinstance(a, sp.exp) for a in e.args) >= 2
+
+    def combined(e):
+        exps = [a for a in e.args if isinstance(a, sp.exp)]
+        rest = [a for a in e.args if not isinstance(a, sp.exp)]
+        return sp.Mul(*rest, sp.exp(sp.Add(*[a.args[0] for a in exps]), evaluate=False))
+    return out.replace(several_exps, combined)
+
+
+MPMATH_FALLBACK_LIMIT = 500
 
 
 def compile_numeric(expr, args):
@@ -104,7 +156,7 @@ def compile_numeric(expr, args):
     """
     expr = strip_distributions(expr)
     fast = sp.lambdify(args, _stable_forms(expr), modules=[NUMPY_FUNCTIONS, "numpy"])
-    slow = sp.lambdify(args, expr, modules="mpmath")
+    slow = sp.lambdify(args, expr, modules=[MPMATH_FUNCTIONS, "mpmath"])
 
     def evaluate(*values):
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
@@ -165,7 +217,7 @@ def mp_evaluator(expr, args, dps: int = 50):
 
     `evaluate.dps` may be raised for comparisons far out (exp(-300) beside 1).
     """
-    fn = sp.lambdify(args, _log1p_forms(expr), modules=[{"log1p_": mpmath.log1p}, "mpmath"])
+    fn = sp.lambdify(args, _log1p_forms(expr), modules=[{"log1p_": mpmath.log1p}, MPMATH_FUNCTIONS, "mpmath"])
 
     def evaluate(*point):
         with mpmath.workdps(evaluate.dps):
@@ -198,6 +250,15 @@ def guarded(seconds: float, fn, *args, default=None, **kwargs):
 def is_finite_number(v) -> bool:
     return v is not None and v.is_number and v.is_finite is True and v.is_real is not False \
         and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
+
+
+def is_finite_value(v) -> bool:
+    """A finite number, or an expression in the target symbol that is finite (sympy says so)."""
+    if v is None:
+        return False
+    if v.is_number:
+        return is_finite_number(v)
+    return v.is_finite is True and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
 
 
 def to_float(v) -> float:
@@ -269,8 +330,10 @@ class Case:
         return sp.Integer(0) if self.shifted else self.target
 
 
-def sym_number(v: float):
-    """A float as the decimal rational it reads as (1.7 -> 17/10), infinities as ±oo."""
+def sym_number(v):
+    """A float as the decimal rational it reads as (1.7 -> 17/10), infinities as ±oo; Fractions exactly."""
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
     if v == math.inf:
         return sp.oo
     if v == -math.inf:
@@ -282,17 +345,12 @@ def concrete_case(loss, target: float) -> Case:
     y = loss.true_symbols[0]
     expr = loss.exact_expression.xreplace({y: sym_number(target), loss.pred_symbols[0]: X})
     dom = loss.pred_domain
-    return Case(expr, sym_number(target), sym_number(dom.lo), sym_number(dom.hi), f"y_true = {_fmt(target)}")
-
-
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+    return Case(expr, sym_number(target), sym_number(dom.lo), sym_number(dom.hi), f"y_true = {fmt(target)}")
 
 
 def show(point) -> str:
     """A breakpoint as a person reads it: 0.1 for a number, y_true + 1/10 for an expression."""
     if point.is_number:
-        from .analysis import fmt
         return fmt(to_float(point))
     return str(point)
 
@@ -309,10 +367,8 @@ def translation_invariant(loss, seconds: float) -> bool:
     moved = loss.exact_expression.xreplace({yp: r + yt})
     if yt not in moved.free_symbols:
         return True
-
-    def check():
-        return yt not in sp.simplify(moved).free_symbols or sp.simplify(sp.diff(moved, yt)) == 0
-    return bool(guarded(seconds, check, default=False))
+    # only an expression free of y_true counts: a derivative test would ignore where(...) conditions
+    return bool(guarded(seconds, lambda: yt not in sp.simplify(moved).free_symbols, default=False))
 
 
 def target_value(loss, excluded: tuple = ()):
@@ -512,11 +568,15 @@ def structure(case: Case, seconds: float) -> Structure | None:
 def _structure(case: Case, seconds: float) -> Structure | None:
     from .expr import switch_functions
     points = []
+    branch = set(switch_functions(case.expr, singular=False))
+    singular = []
     for fn in switch_functions(case.expr):
         roots = _roots(fn, case, seconds)
         if roots is None:
             return None
         points.extend(roots)
+        if fn not in branch:
+            singular.extend(roots)
     ordered = _order(points, seconds)
     if ordered is None:
         return None
@@ -528,15 +588,20 @@ def _structure(case: Case, seconds: float) -> Structure | None:
         except ValueError:
             return None
         pieces.append(Piece(lo, hi, smooth))
-    return _merged(pieces, seconds)
+    return _merged(pieces, singular, seconds)
 
 
-def _merged(pieces: list, seconds: float) -> Structure:
+def _merged(pieces: list, singular: list, seconds: float) -> Structure:
     """Join neighbouring pieces with the same formula: their common end is no breakpoint
-    (Huber's |r| inside the linear branch switches at 0, where the quadratic branch rules)."""
+    (Huber's |r| inside the linear branch switches at 0, where the quadratic branch rules).
+    Never across a singular point (a zero of a power's base or a log's argument): the same
+    formula on both sides can still have a kink or a pole there (sqrt(r^2 + r^4) at 0)."""
     out = [pieces[0]]
     for piece in pieces[1:]:
         last = out[-1]
+        if any(sign_of(piece.lo - p) == 0 for p in singular):
+            out.append(piece)
+            continue
         same = last.expr == piece.expr or guarded(seconds, lambda: sp.simplify(last.expr - piece.expr) == 0,
                                                    default=False)
         if same:
@@ -554,7 +619,7 @@ def one_sided(expr, point, side: str, seconds: float):
     if point in (sp.oo, -sp.oo):
         return guarded(seconds, sp.limit, expr, X, point, default=None)
     direct = guarded(seconds, lambda: expr.subs(X, point), default=None)
-    if direct is not None and is_finite_number(direct):
+    if direct is not None and is_finite_value(direct):
         return direct
     value = guarded(seconds, sp.limit, expr, X, point, side, default=None)
     if value is None or value.has(sp.AccumBounds) or isinstance(value, sp.Limit):
@@ -586,7 +651,7 @@ def breakpoint_orders(case: Case, b, seconds: float, max_order: int = 6):
         lv = one_sided(derivative(left.expr, k), b, "-", seconds)
         rv = one_sided(derivative(right.expr, k), b, "+", seconds)
         rows.append((lv, rv))
-        if not same_value(lv, rv, seconds) or not is_finite_number(lv):
+        if lv is None or rv is None or not same_value(lv, rv, seconds) or not is_finite_value(lv):
             break
     return rows
 
@@ -687,10 +752,8 @@ def _rational_sign_proof(expr, lo, hi, seconds):
 
 def _odd_root_inside(poly, lo, hi) -> bool:
     """Does the polynomial have a real root of odd multiplicity strictly inside (lo, hi)?"""
-    if any(not c.is_number for c in poly.all_coeffs()):
-        return True
-    if not all(c.is_rational for c in poly.all_coeffs()):
-        poly = sp.Poly([sp.nsimplify(c, rational=True) for c in poly.all_coeffs()], poly.gen)
+    if any(not (c.is_number and c.is_rational) for c in poly.all_coeffs()):
+        return True  # irrational coefficients: isolating roots would need approximations; cannot tell
     _, factors = sp.sqf_list(poly)
     for f, mult in factors:
         if mult % 2 == 0:
@@ -951,7 +1014,7 @@ def vector_proof_forms(loss, targets):
     out = []
     for y in targets:
         sub = {s: sym_number(v) for s, v in zip(loss.true_symbols, y)}
-        label = "y_true = (" + ", ".join(_fmt(v) for v in y) + ")"
+        label = "y_true = (" + ", ".join(fmt(v) for v in y) + ")"
         out.append((sp.expand_log(expr.xreplace(sub), force=True) if positive else expr.xreplace(sub),
                     preds, label))
     return out
@@ -961,5 +1024,5 @@ def line_case(loss, y, p, d, s_lo: float, s_hi: float) -> Case:
     """L restricted to the line y_pred = p + s·d (s in (s_lo, s_hi)) at target y: a scalar case in X = s."""
     sub = {sym: sym_number(pi) + sym_number(di) * X for sym, pi, di in zip(loss.pred_symbols, p, d)}
     sub.update({sym: sym_number(v) for sym, v in zip(loss.true_symbols, y)})
-    label = "y_true = (" + ", ".join(_fmt(v) for v in y) + ")"
+    label = "y_true = (" + ", ".join(fmt(v) for v in y) + ")"
     return Case(loss.exact_expression.xreplace(sub), sp.Integer(0), sym_number(s_lo), sym_number(s_hi), label)

@@ -107,8 +107,6 @@ class VectorViews:
     def hvp(self, X, Y, V) -> np.ndarray:
         """Hessian-vector products H(x_i) v_i, shape (n, K) (curvature along directions: v·Hv)."""
         return np.einsum("nij,nj->ni", self.hess(X, Y), np.asarray(V, dtype=float))
-        self.log = self.log or UndefinedLog()
-        self.value = _logged(self.value, self.log)
 
 
 def projector(k: int) -> np.ndarray:
@@ -124,14 +122,17 @@ def build_views(loss):
 def _scalar_views(loss) -> ScalarViews:
     dom = loss.pred_domain
     if loss.expression is not None:
-        import sympy as sp
-        from .symbolic import compile_numeric, strip_distributions
+        from .symbolic import compilable, compile_numeric, derivative_in
         yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
+        positive = dom.lo >= 0
         e = loss.bound_expression
-        d1 = strip_distributions(sp.diff(e, yp))
-        d2 = strip_distributions(sp.diff(d1, yp))
-        return ScalarViews(compile_numeric(e, (yp, yt)), compile_numeric(d1, (yp, yt)),
-                           compile_numeric(d2, (yp, yt)), exact=True)
+        value = compile_numeric(e, (yp, yt))
+        d1e = derivative_in(e, yp, positive)
+        d2e = derivative_in(d1e, yp, positive)
+        # where sympy leaves a derivative unevaluated, fall back to finite differences of the value
+        d1 = compile_numeric(d1e, (yp, yt)) if compilable(d1e) else _fd(numeric.fd_first, value, dom)
+        d2 = compile_numeric(d2e, (yp, yt)) if compilable(d2e) else _fd(numeric.fd_second, value, dom)
+        return ScalarViews(value, d1, d2, exact=True)
     from .autodiff import derivatives
     from .callables import SafeCallable
     log = UndefinedLog()
@@ -151,45 +152,19 @@ def _scalar_views(loss) -> ScalarViews:
     return ScalarViews(safe, d1, d2, exact=False, safe=safe, log=log)
 
 
+def _fd(rule, value, dom):
+    def derivative(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+        return rule(lambda z: value(z, y), x, dom)
+    return derivative
+
+
 def _vector_views(loss) -> VectorViews:
     k = loss.K
     simplex = isinstance(loss.pred_domain, Simplex)
     P = projector(k)
     if loss.expression is not None:
-        import sympy as sp
-        from .symbolic import compile_numeric, strip_distributions
-        ps, ts = loss.pred_symbols, loss.true_symbols
-        args = ps + ts
-        e = loss.bound_expression
-        f = compile_numeric(e, args)
-        grads = [strip_distributions(sp.diff(e, p)) for p in ps]
-        g_fns = [compile_numeric(g, args) for g in grads]
-        h_fns = {(i, j): compile_numeric(strip_distributions(sp.diff(grads[i], ps[j])), args)
-                 for i in range(k) for j in range(i, k)}
-
-        def value(X, Y):
-            X, Y = _pair(X, Y, k)
-            return f(*X.T, *Y.T)
-
-        def grad(X, Y):
-            X, Y = _pair(X, Y, k)
-            G = np.stack([g(*X.T, *Y.T) for g in g_fns], axis=-1)
-            return G @ P if simplex else G
-
-        def hess(X, Y, precise=False):
-            X, Y = _pair(X, Y, k)
-            H = np.empty((X.shape[0], k, k))
-            for (i, j), h in h_fns.items():
-                H[:, i, j] = H[:, j, i] = (h.precise if precise else h)(*X.T, *Y.T)
-            return P @ H @ P if simplex else H
-
-        def precise_grad(X, Y):
-            X, Y = _pair(X, Y, k)
-            G = np.stack([g.precise(*X.T, *Y.T) for g in g_fns], axis=-1)
-            return G @ P if simplex else G
-
-        return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex, precise_grad=precise_grad,
-                           precise_hess=lambda X, Y: hess(X, Y, precise=True))
+        return _vector_expression_views(loss, k, simplex, P)
 
     from .autodiff import derivatives
     from .callables import SafeCallable
@@ -197,36 +172,105 @@ def _vector_views(loss) -> VectorViews:
     engine = derivatives(loss.func, vector=True)
     safe = SafeCallable(engine[1] if engine else loss.func, k, log)
     dirs = P if simplex else None
-    box = loss.pred_domain if isinstance(loss.pred_domain, Interval) else None
 
     def value(X, Y):
         X, Y = _pair(X, Y, k)
         return safe(X, Y)
-
-    def room(X):
-        if simplex:
-            return X.min(axis=1)
-        if box is not None:
-            gap = np.minimum(X - box.lo, box.hi - X).min(axis=1)
-            return np.where(np.isfinite(gap), gap, np.inf)
-        return None
 
     def grad(X, Y):
         X, Y = _pair(X, Y, k)
         if engine:
             G = engine[2](X, Y)
             return G @ P if simplex else G
-        return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, room(X))
+        return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, _room(loss, X))
 
     def hess(X, Y):
         X, Y = _pair(X, Y, k)
         if engine:
             H = engine[3](X, Y)
             return P @ H @ P if simplex else H
-        return numeric.fd_hessian(lambda Z: safe(Z, Y), X, dirs, room(X))
+        return numeric.fd_hessian(lambda Z: safe(Z, Y), X, dirs, _room(loss, X))
 
     return VectorViews(value, grad, hess, exact=False, k=k, simplex=simplex, safe=safe, log=log,
                        engine=engine[0] if engine else None)
+
+
+class _VectorDerivatives:
+    """Gradient and Hessian entries of a vector loss, compiled on first use (K(K+1)/2 Hessian entries
+    of a long max/abs expression take seconds to build; many audits never need them)."""
+
+    def __init__(self, loss, value):
+        self.loss, self.value = loss, value
+        self.args = loss.pred_symbols + loss.true_symbols
+        dom = loss.pred_domain
+        self.positive = isinstance(dom, Simplex) or (isinstance(dom, Interval) and dom.lo >= 0)
+        self._grads = self._hess = None
+
+    def grads(self) -> list:
+        if self._grads is None:
+            from .symbolic import derivative_in
+            e = self.loss.bound_expression
+            self._exprs = [derivative_in(e, p, self.positive) for p in self.loss.pred_symbols]
+            self._grads = [self._compiled(g) for g in self._exprs]
+        return self._grads
+
+    def hessian(self) -> dict:
+        if self._hess is None:
+            from .symbolic import derivative_in
+            self.grads()
+            ps, k = self.loss.pred_symbols, len(self.loss.pred_symbols)
+            self._hess = {(i, j): self._compiled(derivative_in(self._exprs[i], ps[j], self.positive))
+                          for i in range(k) for j in range(i, k)}
+        return self._hess
+
+    def _compiled(self, expr):
+        from .symbolic import compilable, compile_numeric
+        return compile_numeric(expr, self.args) if compilable(expr) else None
+
+
+def _vector_expression_views(loss, k: int, simplex: bool, P: np.ndarray) -> VectorViews:
+    from .symbolic import compile_numeric
+    f = compile_numeric(loss.bound_expression, loss.pred_symbols + loss.true_symbols)
+
+    def value(X, Y):
+        X, Y = _pair(X, Y, k)
+        return f(*X.T, *Y.T)
+
+    parts = _VectorDerivatives(loss, value)
+    dirs = P if simplex else None
+
+    def grad(X, Y, precise=False):
+        X, Y = _pair(X, Y, k)
+        fns = parts.grads()
+        if any(g is None for g in fns):  # sympy left a derivative unevaluated: finite differences
+            return numeric.fd_gradient(lambda Z: value(Z, Y), X, dirs, _room(loss, X))
+        G = np.stack([(g.precise if precise else g)(*X.T, *Y.T) for g in fns], axis=-1)
+        return G @ P if simplex else G
+
+    def hess(X, Y, precise=False):
+        X, Y = _pair(X, Y, k)
+        fns = parts.hessian()
+        if any(h is None for h in fns.values()):
+            return numeric.fd_hessian(lambda Z: value(Z, Y), X, dirs, _room(loss, X))
+        H = np.empty((X.shape[0], k, k))
+        for (i, j), h in fns.items():
+            H[:, i, j] = H[:, j, i] = (h.precise if precise else h)(*X.T, *Y.T)
+        return P @ H @ P if simplex else H
+
+    return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex,
+                       precise_grad=lambda X, Y: grad(X, Y, precise=True),
+                       precise_hess=lambda X, Y: hess(X, Y, precise=True))
+
+
+def _room(loss, X: np.ndarray):
+    """Per point, how far a finite-difference step may go and stay in the domain."""
+    dom = loss.pred_domain
+    if isinstance(dom, Simplex):
+        return X.min(axis=1)
+    if isinstance(dom, Interval):
+        gap = np.minimum(X - dom.lo, dom.hi - X).min(axis=1)
+        return np.where(np.isfinite(gap), gap, np.inf)
+    return None
 
 
 def _pair(X, Y, k):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 
-from ..analysis import Undecidable
 from ..callables import CallableFailure
 from ..verdict import HOLDS, PROPERTIES, Verdict, unknown
 
@@ -29,8 +28,6 @@ def decide(prop: str, loss, budget) -> Verdict:
         with np.errstate(all="ignore"):  # overflow far out is expected and handled; keep stderr clean
             verdict = module(prop).decide(loss, budget)
         return _unless_undefined(verdict, loss, log)
-    except Undecidable as exc:
-        return unknown(prop, exc.reason, {"example": exc.example} if exc.example else None)
     except CallableFailure as exc:
         return unknown(prop, exc.reason, {"example": exc.example} if exc.example else None)
     except Exception as exc:  # noqa: BLE001 - a bug in one analyzer must not sink the other properties

@@ -20,10 +20,13 @@ Method:
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..analysis import Context, build_context, fmt
-from ..numeric import significant, simplicity
+from ..kinds import points_inside
+from ..numeric import significant, simplicity, typical_magnitude
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, chord_broken, chord_values, shrink_chord
 
@@ -101,7 +104,7 @@ def _scalar_candidates(ctx: Context, f, x: np.ndarray, y: float) -> list:
     fa, fb, fm = f(a), f(b), f(t * a + (1 - t) * b)
     gap = fm - (t * fa + (1 - t) * fb)
     size = np.abs(fa) + np.abs(fb) + np.abs(fm)
-    strong = significant(gap, size, [a, b], _typical(fx), rtol)
+    strong = significant(gap, size, [a, b], typical_magnitude(fx), rtol)
     if not strong.any():
         return []
     idx = np.flatnonzero(strong)
@@ -127,12 +130,6 @@ def _fails(chk: Checker, a, b, t, y, ctx: Context) -> Verdict:
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence)
 
 
-def _typical(values: np.ndarray) -> float:
-    """A typical magnitude of the loss over the samples (the scale of its rounding errors)."""
-    finite = np.abs(values[np.isfinite(values)])
-    return float(np.median(finite)) if finite.size else 1.0
-
-
 # ---------------------------------------------------------------------------
 # Vector predictions
 
@@ -145,18 +142,11 @@ def _vector_counterexample(ctx: Context) -> Verdict | None:
         for a, b, t in _vector_candidates(ctx, f, X, y_arr):
             a, b, t = [float(v) for v in a], [float(v) for v in b], float(t)
             if not ctx.views.simplex:  # rounding would take simplex points off the simplex
-                a, b, t = shrink_chord(chk, a, b, t, list(y), lambda p: bool(_inside_box(ctx, np.array([p]))[0]))
+                inside = lambda p: bool(points_inside(ctx.loss.pred_domain, p)[0])  # noqa: E731
+                a, b, t = shrink_chord(chk, a, b, t, list(y), inside)
             if chord_broken(chk, a, b, t, list(y)):
                 return _fails(chk, a, b, t, list(y), ctx)
     return None
-
-
-def _inside_box(ctx: Context, P: np.ndarray) -> np.ndarray:
-    from ..kinds import Simplex
-    if isinstance(ctx.loss.pred_domain, Simplex):
-        return np.all(P > 0, axis=1)
-    dom = ctx.loss.pred_domain
-    return np.all((P > dom.lo) & (P < dom.hi), axis=1)
 
 
 def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
@@ -195,12 +185,12 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
         B.append(X + h * d)
         T.append(np.full(n, 0.5))
     A, B, T = np.concatenate(A), np.concatenate(B), np.concatenate(T)
-    keep = _inside_box(ctx, A) & _inside_box(ctx, B)
+    keep = points_inside(ctx.loss.pred_domain, A) & points_inside(ctx.loss.pred_domain, B)
     A, B, T = A[keep], B[keep], T[keep]
     fa, fb, fm = f(A), f(B), f(T[:, None] * A + (1 - T[:, None]) * B)
     gap = fm - (T * fa + (1 - T) * fb)
     size = np.abs(fa) + np.abs(fb) + np.abs(fm)
-    strong = significant(gap, size, [A, B], _typical(f(X)), rtol)
+    strong = significant(gap, size, [A, B], typical_magnitude(f(X)), rtol)
     idx = np.flatnonzero(strong)
     order = idx[np.argsort(-(gap[idx] / (size[idx] + 1e-300)))][:TOP_CANDIDATES]
     return [(A[q], B[q], T[q]) for q in order]
@@ -265,8 +255,8 @@ def _piecewise_rule(case, seconds: float) -> str | None:
         if sides is None:
             return None
         left, right, _ = sides
-        if left in (float("inf"), float("-inf")) or right in (float("inf"), float("-inf")) or right < left:
-            return None
+        if not (math.isfinite(left) and math.isfinite(right)) or right < left:
+            return None  # a jump, an infinite slope, or a slope that depends on y_true: no proof
     n = len(st.pieces)
     if n == 1:
         return "the second derivative is nonnegative everywhere (sign proof)"

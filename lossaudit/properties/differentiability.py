@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, Kink, build_context, fmt
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker, kink_confirmed
 
 PROPERTY = "differentiability"
@@ -44,7 +44,15 @@ def decide(loss, budget) -> Verdict:
                 found.append((y, kink))
     if found:
         return _fails(ctx, found, flat)
-    cls, exact = _scalar_class(ctx)
+    cls, exact, suspect = _scalar_class(ctx)
+    if suspect is not None:
+        # some target has a kink or jump that the audited targets missed: look for it, never prove
+        found = _kinks_at_more_targets(ctx, chk)
+        if found:
+            return _fails(ctx, found, flat)
+        return unknown(PROPERTY, f"the loss or its slope differs between the two sides of {suspect} for some "
+                                 "targets (exact analysis; a pole or a kink), but no target tried gives a "
+                                 "counterexample to point at")
     extras = {"class": cls, "gradient_zero_almost_everywhere": flat}
     note = " The gradient is zero almost everywhere: useless to gradient descent." if flat else ""
     if exact:
@@ -109,8 +117,9 @@ def zero_gradient_almost_everywhere(ctx: Context) -> bool:
 # ---------------------------------------------------------------------------
 # Class and proof
 
-def _scalar_class(ctx: Context) -> tuple[str, bool]:
-    """(class, exact): the smoothness class over every target, and whether it is exact for all of them."""
+def _scalar_class(ctx: Context) -> tuple:
+    """(class, exact, suspect): the smoothness class over every target, whether it is exact for all of
+    them, and a breakpoint where value or slope differ between sides for some target (else None)."""
     from .. import symbolic as S
     cases = ctx.proof_cases() if ctx.covers_every_target() else []
     exact = bool(cases)
@@ -121,28 +130,52 @@ def _scalar_class(ctx: Context) -> tuple[str, bool]:
             exact = False
             break
         for b in st.breakpoints:
-            rows = S.breakpoint_orders(case, b, ctx.seconds)
-            order = _first_mismatch(rows, ctx.seconds)
+            order = _first_mismatch(S.breakpoint_orders(case, b, ctx.seconds), ctx.seconds)
             if order is None:
                 exact = False
                 break
+            if order <= 1:
+                where = f"y_pred = y_true + {S.show(b)}" if case.shifted else f"y_pred = {S.show(b)}"
+                return CLASSES[_class_index(order)], False, where.replace("+ -", "- ").replace(" + 0", "")
             worst = min(worst, _class_index(order))
         if not exact:
             break
     if exact:
-        return CLASSES[worst], True
-    return _sampled_class(ctx), False
+        return CLASSES[worst], True, None
+    return _sampled_class(ctx), False, None
 
 
 def _first_mismatch(rows, seconds) -> int | None:
-    """The first derivative order whose one-sided limits differ (len(rows) if none do up to the last)."""
+    """The first derivative order whose one-sided limits differ (99 if none differ up to the last row);
+    None when a limit could not be computed."""
     from .. import symbolic as S
     for k, (lv, rv) in enumerate(rows):
         if lv is None or rv is None:
             return None
-        if not (S.is_finite_number(lv) and S.is_finite_number(rv) and S.same_value(lv, rv, seconds)):
+        if not (S.is_finite_value(lv) and S.is_finite_value(rv) and S.same_value(lv, rv, seconds)):
             return k
-    return len(rows) if len(rows) >= 7 else 99
+    return 99  # every order computed (up to 6) agrees: C-infinity
+
+
+def _kinks_at_more_targets(ctx: Context, chk) -> list:
+    """Confirmed kinks at targets beyond the audited ones (a grid of simple values over the target domain)."""
+    from ..analysis import exact_kinks_at
+    from ..kinds import Interval
+    dom = ctx.loss.target_domain
+    if not isinstance(dom, Interval):
+        return []
+    lo, hi = max(dom.lo, -20.0), min(dom.hi, 20.0)
+    candidates = [v for v in np.round(np.arange(lo, hi + 1e-9, 0.25), 2) if dom.contains(v)]
+    found = []
+    for y in candidates:
+        if float(y) in ctx.targets:
+            continue
+        for kink in exact_kinks_at(ctx, float(y)) or []:
+            if kink_confirmed(chk, kink.point, float(y)):
+                found.append((float(y), kink))
+        if found:
+            break
+    return found
 
 
 def _class_index(order: int) -> int:

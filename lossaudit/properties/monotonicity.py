@@ -25,7 +25,7 @@ import numpy as np
 
 from ..analysis import Context, build_context, fmt
 from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
-from ..numeric import significant, simplicity
+from ..numeric import significant, simplicity, typical_magnitude
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, pair_out_of_order, shrink_pair
 
@@ -93,7 +93,7 @@ def _scalar_witness(ctx: Context, chk: Checker, y: float):
     fv, cv = f(far), f(close)
     rise = cv - fv
     size = np.abs(fv) + np.abs(cv)
-    strong = significant(rise, size, [far, close], _typical(v), ctx.budget.rtol)
+    strong = significant(rise, size, [far, close], typical_magnitude(v), ctx.budget.rtol)
     idx = np.flatnonzero(strong)
     if idx.size == 0:
         return None
@@ -110,11 +110,6 @@ def _scalar_witness(ctx: Context, chk: Checker, y: float):
         return None
     _, a, b = min(verified)
     return a, b
-
-
-def _typical(values: np.ndarray) -> float:
-    finite = np.abs(values[np.isfinite(values)])
-    return float(np.median(finite)) if finite.size else 1.0
 
 
 def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
@@ -215,7 +210,7 @@ def _less(a, b):
         return True
     if a == sp.oo or b == -sp.oo:
         return False
-    s = S.sign_of(S.guarded(2.0, sp.simplify, b - a, default=b - a))
+    s = S.sign_of(S.guarded(S.DEFAULT_STEP_SECONDS, sp.simplify, b - a, default=b - a))
     return None if s is None else s == 1
 
 
@@ -263,7 +258,7 @@ def _vector_witness(ctx: Context, chk: Checker, y):
     rise = vals[:, 1:] - vals[:, :-1]
     size = np.abs(vals[:, 1:]) + np.abs(vals[:, :-1])
     reach = np.abs(seg).max(axis=2)
-    floor = 1e-13 * (1.0 + reach[:, 1:] + reach[:, :-1]) * max(1.0, _typical(vals))
+    floor = 1e-13 * (1.0 + reach[:, 1:] + reach[:, :-1]) * max(1.0, typical_magnitude(vals))
     strong = np.isfinite(rise) & (rise > ctx.budget.rtol * size + floor)
     rows, cols = np.nonzero(strong)
     if rows.size == 0:

@@ -45,7 +45,11 @@ def decide(loss, budget) -> Verdict:
             values = np.abs(path.gradients)
             kind = numeric.growth(values)
         if kind == "unbounded":
-            return _fails(path)
+            limit = _exact_limit(ctx, path)  # a slow convergence looks like growth: the exact limit decides
+            if limit is None or math.isinf(limit):
+                return _fails(path)
+            kind = "vanishing" if limit == 0 else "bounded"
+            values = np.append(values, limit)
         if kind == "unknown":
             continue
         grade = "redescending" if kind == "vanishing" else "bounded"
@@ -55,7 +59,7 @@ def decide(loss, budget) -> Verdict:
     if not limits:
         return Verdict(PROPERTY, "unknown", "none",
                        "Could not follow the gradient toward any gross error (values not finite).", {})
-    sensitivity = _tidy(max(limits))
+    sensitivity = numeric.tidy(max(limits))
     proof = None if ctx.vector else _proof(ctx)
     extras = {"grade": worst, "sensitivity": sensitivity}
     if proof is not None:
@@ -72,7 +76,9 @@ def decide(loss, budget) -> Verdict:
 class Path:
     """Gradients along one gross-error path, with what the evidence names."""
 
-    def __init__(self, label: str, gradients, points, y_true, y_pred=None, precise=None):
+    def __init__(self, label: str, gradients, points, y_true, y_pred=None, precise=None, direction=0, skip=0):
+        self.direction = direction  # +1 / -1: y_pred runs up / down (0: not a scalar prediction path)
+        self.skip = skip            # leading decades at distances below 1, left out of the evidence
         self.label = label
         self.gradients = np.asarray(gradients, dtype=float)
         self.points = np.asarray(points, dtype=float)
@@ -82,9 +88,8 @@ class Path:
 
 
 def _fails(path: Path) -> Verdict:
-    idx = np.arange(0, path.points.shape[0], numeric.PER_DECADE)
     g = np.abs(path.gradients)
-    idx = [i for i in idx if math.isfinite(g[i])][:7]
+    idx = numeric.decade_indices(g, skip=path.skip, count=7)
     pts, grads = path.points[idx], g[idx]
     shown = ", ".join(f"{fmt(v)} at {fmt(p)}" for p, v in zip(pts[:4], grads[:4]))
     if path.y_pred is None:
@@ -107,10 +112,6 @@ def _last_finite(values: np.ndarray) -> float:
     return float(finite[-1]) if finite.size else math.nan
 
 
-def _tidy(v: float) -> float:
-    return float(f"{v:.8g}") if math.isfinite(v) else v
-
-
 # ---------------------------------------------------------------------------
 # Scalar predictions
 
@@ -129,10 +130,11 @@ def _scalar_paths(ctx: Context) -> list[Path]:
     paths = []
     for y in ctx.targets:
         for d in gross_directions(ctx, y):
-            x = numeric.gross_sequence(ctx.dom, ctx.center(y), d)
+            x = numeric.gross_sequence(ctx.dom, ctx.center(y), d, decades=16, first_decade=-2)
             end = ctx.dom.hi if d > 0 else ctx.dom.lo
             paths.append(Path(f"y_pred -> {fmt(end)}", ctx.views.d1(x, y), x, y,
-                              precise=lambda x=x, y=y: ctx.views.precise_d1(x, y)))
+                              precise=lambda x=x, y=y: ctx.views.precise_d1(x, y), direction=d,
+                              skip=2 if math.isinf(end) else 0))
     paths += _target_paths(ctx)
     return paths
 
@@ -155,6 +157,22 @@ def _target_paths(ctx: Context) -> list[Path]:
                             precise=lambda x=x, ys=ys: ctx.views.precise_d1(np.full(ys.shape, x), ys)))
         break
     return out
+
+
+def _exact_limit(ctx: Context, path: Path) -> float | None:
+    """|lim dL/dy_pred| along a scalar prediction path, from the exact outermost piece; None if unknown."""
+    from .. import symbolic as S
+    if not ctx.has_expression or ctx.vector or not path.direction:
+        return None
+    st = ctx.structure(path.y_true)
+    if st is None:
+        return None
+    piece = st.pieces[-1] if path.direction > 0 else st.pieces[0]
+    end = piece.hi if path.direction > 0 else piece.lo
+    lim = S.one_sided(S.derivative(piece.expr), end, "-" if path.direction > 0 else "+", ctx.seconds)
+    if lim is None or lim.has(S.sp.nan, S.sp.zoo):
+        return None
+    return abs(S.to_float(lim))
 
 
 def _proof(ctx: Context):
@@ -184,7 +202,7 @@ def _proof(ctx: Context):
     grade = "redescending" if top == 0 else "bounded"
     text = ("the gradient's exact limit toward every gross error is 0" if top == 0 else
             f"the gradient's exact limit toward every gross error is finite (at most {fmt(top)})")
-    return grade, _tidy(top), text
+    return grade, numeric.tidy(top), text
 
 
 # ---------------------------------------------------------------------------

@@ -20,12 +20,12 @@ Method:
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
 from .. import numeric
 from ..analysis import Context, build_context, fmt
+from ..kinds import points_inside
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, kink_confirmed
 
@@ -42,14 +42,14 @@ def decide(loss, budget) -> Verdict:
             if kink_confirmed(chk, kink.point, y):
                 return _kink_fails(y, kink)
     for y in ctx.targets:
-        for label, points in _paths(ctx, y):
+        for label, points, skip in _paths(ctx, y):
             curv = np.abs(ctx.views.d2(points, y))
-            ok = np.isfinite(curv)
+            ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
             if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
                 curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
-                ok = np.isfinite(curv)
+                ok = ~np.isnan(curv)
                 if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                    return _growth_fails(y, label, points[ok], curv[ok])
+                    return _growth_fails(y, label, points[ok], curv[ok], skip)
     constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
     extras = _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
@@ -70,8 +70,8 @@ def _kink_fails(y, kink) -> Verdict:
                     "right_derivative": kink.right}, {"constant": None})
 
 
-def _growth_fails(y, label, points, curv) -> Verdict:
-    pick = decade_points(len(points))
+def _growth_fails(y, label, points, curv, skip: int = 0) -> Verdict:
+    pick = numeric.decade_indices(curv, skip=skip)
     pts, cv = points[pick], curv[pick]
     detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}: "
               + ", ".join(f"{fmt(c)} at {fmt(p)}" for p, c in zip(pts[:4], cv[:4])) + ", ...")
@@ -79,27 +79,22 @@ def _growth_fails(y, label, points, curv) -> Verdict:
                    {"y_true": y, "toward": label, "points": pts, "curvatures": cv}, {"constant": None})
 
 
-def decade_points(n: int, count: int = 6) -> np.ndarray:
-    """Indices of the first `count` whole-decade points of a path (readable numbers)."""
-    return np.arange(0, n, numeric.PER_DECADE)[:count]
-
-
 def _paths(ctx: Context, y: float) -> list:
-    """(label, points) paths along which the curvature could blow up."""
+    """(label, points, decades to skip in evidence) paths along which the curvature could blow up."""
     dom, c = ctx.dom, ctx.center(y)
     out = []
     for direction in (+1, -1):
         end = dom.hi if direction > 0 else dom.lo
-        pts = numeric.gross_sequence(dom, c, direction, decades=16)
+        pts = numeric.gross_sequence(dom, c, direction, decades=18, first_decade=-2)
         label = f"y_pred -> {fmt(end)}"
         if pts.size >= 4:
-            out.append((label, pts))
+            out.append((label, pts, 2 if math.isinf(end) else 0))
     for b in ctx.breakpoints(y):
         for side in (+1, -1):
             pts = numeric.approach(b, side, max(1.0, abs(b)), decades=12)
             pts = pts[(pts > dom.lo) & (pts < dom.hi)]
             if pts.size >= 4:
-                out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts))
+                out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts, 0))
     return out
 
 
@@ -130,17 +125,7 @@ def _sup_curvature(ctx: Context, y: float) -> float:
             if np.isfinite(check) and check > best:
                 best, at = check, float(local[j])
         width /= 8
-    return _tidy(best)
-
-
-def _tidy(v: float) -> float:
-    """Round away sampling noise: 0.2499999999 -> 0.25 (a simple fraction within 1e-8)."""
-    if not math.isfinite(v):
-        return v
-    frac = Fraction(v).limit_denominator(1000)
-    if abs(float(frac) - v) <= 1e-8 * max(1.0, abs(v)):
-        return float(frac)
-    return float(f"{v:.10g}")
+    return numeric.tidy(best)
 
 
 def _constant_extras(ctx: Context, constants: dict, rtol: float = 1e-6) -> dict:
@@ -218,7 +203,7 @@ def _vector(ctx: Context) -> Verdict:
                 norms = _hessian_norms(ctx, X, Y, precise=True)
                 ok = np.isfinite(norms)
             if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
-                pick = decade_points(int(ok.sum()))
+                pick = numeric.decade_indices(norms[ok])
                 return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
                                f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}.",
                                {"y_true": list(y), "toward": label, "points": X[ok][pick],
@@ -253,7 +238,9 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     norms[top] = np.where(np.isfinite(precise), precise, -1.0)
     ok = np.isfinite(norms) & (norms >= 0)
     best = float(norms[ok].max())
-    inside = _in_domain(ctx)
+    def inside(z) -> bool:
+        ok = bool(points_inside(ctx.loss.pred_domain, z)[0])
+        return ok and (not ctx.views.simplex or abs(z.sum() - 1) < 1e-9)
     for i in np.argsort(np.where(ok, -norms, np.inf))[:3]:
         def neg(z):
             if not inside(z):
@@ -262,15 +249,7 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
             return -v if np.isfinite(v) else 0.0
         res = minimize(neg, X[i], method="Nelder-Mead", options={"maxiter": 300, "xatol": 1e-10, "fatol": 1e-12})
         best = max(best, -float(res.fun))
-    return _tidy(best)
-
-
-def _in_domain(ctx: Context):
-    from ..kinds import Simplex
-    dom = ctx.loss.pred_domain
-    if isinstance(dom, Simplex):
-        return lambda z: bool(np.all(z > 0) and abs(z.sum() - 1) < 1e-9)
-    return lambda z: bool(np.all((z > dom.lo) & (z < dom.hi)))
+    return numeric.tidy(best)
 
 
 def _has_branches(ctx: Context) -> bool:

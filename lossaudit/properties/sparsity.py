@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, build_context, fmt
-from ..kinds import FiniteSet, OneHot, Simplex
+from ..kinds import FiniteSet, OneHot, Simplex, points_inside
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker
 
@@ -65,10 +65,9 @@ def decide(loss, budget) -> Verdict:
     chk = Checker(loss)
     found = []
     for y in ctx.targets:
-        edge = _infimum_at_edge(ctx, chk, y)
-        if edge is not None:
-            return _not_attained(y, *edge)
-        m = _minimum(ctx, y)
+        m = _minimum(ctx, chk, y)
+        if isinstance(m, Verdict):
+            return m
         if not m.pull:
             return _no_pull(m)
         found.append(m)
@@ -92,14 +91,20 @@ def _pull_text(m: Minimum) -> str:
     return f"the minimum is reached {where}, with {left} and {right.replace('flat', 'it is flat')}"
 
 
-def _not_attained(y, label, points, values) -> Verdict:
-    idx = np.arange(0, len(points), numeric.PER_DECADE)[:6]
+def _not_attained(ctx: Context, chk: Checker, y, label: str) -> Verdict:
+    d = 1 if label.endswith(fmt(ctx.dom.hi)) else -1
+    points = numeric.gross_sequence(ctx.dom, ctx.center(y), d, decades=6)[::numeric.PER_DECADE][:6]
+    with chk.precision(EDGE_DIGITS):
+        values = [float(chk.value(float(p), y)) for p in points]
+    keep = 1  # show the values while they still fall in float64 (e^-1000 prints as 0.0)
+    while keep < len(values) and values[keep] < values[keep - 1]:
+        keep += 1
+    points, values = points[:keep], values[:keep]
     detail = (f"Not sparse: at y_true = {fmt(y)} the minimum is not attained in the open domain: the loss keeps "
-              f"decreasing as {label} (" + ", ".join(f"L({fmt(points[i])}) = {values[i]:.6g}" for i in idx[:3])
+              f"decreasing as {label} (" + ", ".join(f"L({fmt(p)}) = {v:.6g}" for p, v in zip(points[:3], values))
               + ", ...).")
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
-                   {"y_true": y, "minimizer": None, "toward": label, "points": [points[i] for i in idx],
-                    "values": [values[i] for i in idx]})
+                   {"y_true": y, "minimizer": None, "toward": label, "points": points, "values": values})
 
 
 def _no_pull(m: Minimum) -> Verdict:
@@ -126,24 +131,58 @@ def _evidence(m: Minimum) -> dict:
 # ---------------------------------------------------------------------------
 # Scalar predictions
 
-def _infimum_at_edge(ctx: Context, chk: Checker, y):
-    """(label, points, values) when the loss keeps strictly decreasing toward an end of the domain."""
-    x = ctx.grid(y, PROPERTY)
-    v = ctx.views.value(x, y)
-    best = float(np.nanmin(v))
+def _samples(ctx: Context, y) -> np.ndarray:
+    """Grid, breakpoints, and paths far toward each end of the domain (beyond the grid), sorted."""
+    parts = [ctx.grid(y, PROPERTY), np.asarray(ctx.breakpoints(y), dtype=float)]
     for d in (+1, -1):
         end = ctx.dom.hi if d > 0 else ctx.dom.lo
-        pts = numeric.gross_sequence(ctx.dom, ctx.center(y), d, decades=3 if math.isinf(end) else 12)
-        if pts.size < 8:
+        parts.append(numeric.gross_sequence(ctx.dom, ctx.center(y), d, decades=8 if math.isinf(end) else 12))
+    return np.unique(np.concatenate(parts))
+
+
+def _minimizers(chk: Checker, x: np.ndarray, v: np.ndarray, y) -> np.ndarray:
+    """Indices of the samples at the minimum value, compared exactly for expressions (float64 underflow
+    far out, |r|·exp(-|r|) = 0.0, must not pass for a minimum)."""
+    m = float(np.min(v))
+    near = np.flatnonzero(v <= m + 1e-12 * (1.0 + abs(m)))
+    if not chk.exact:
+        return np.flatnonzero(v <= m)
+    if near.size > 3000:  # a huge flat bottom: thin it (its runs then show gaps, but stay flat)
+        near = np.unique(np.concatenate([near[::max(1, near.size // 2000)], near[[0, -1]]]))
+    with chk.precision(EDGE_DIGITS):
+        exact = [chk.value(float(x[i]), y) for i in near]
+        best = min(exact)
+        return np.array([i for i, e in zip(near, exact) if not chk.greater(e, best)])
+
+
+def _asymptote(ctx: Context, y, x: np.ndarray, mins: np.ndarray) -> str | None:
+    """'y_pred -> end' when the lowest value sits at the outermost sample and the loss is still falling
+    toward that end: an infimum approached, never attained (logistic as m -> inf, cross-entropy as p -> 1)."""
+    for d, outer, tail in ((+1, x.size - 1, x[-8:]), (-1, 0, x[:8])):
+        if outer not in mins:
             continue
-        with chk.precision(EDGE_DIGITS):
-            exact = [chk.value(p, y) for p in pts]
-            if not all(chk.finite(e) for e in exact[-8:]):
-                continue
-            falling = keeps_falling(chk, exact)
-        if falling and float(exact[-1]) <= best + 1e-12 * max(1.0, abs(best)):
-            return f"y_pred -> {fmt(end)}", [float(p) for p in pts], [float(e) for e in exact]
+        slopes = ctx.views.precise_d1(tail, y)
+        if (np.all(np.isfinite(slopes)) and np.all(d * slopes < 0)) or _fades_out(ctx, y, d):
+            return f"y_pred -> {fmt(ctx.dom.hi if d > 0 else ctx.dom.lo)}"
     return None
+
+
+def _fades_out(ctx: Context, y, d: int) -> bool:
+    """Along the path toward an end the loss falls steadily, then flattens only because the remaining
+    gap sank below float resolution (1 - tanh m is 0.0 from m ~ 19): an asymptote, not a flat minimum,
+    which a loss reaches with a sizable last step (the hinge: 0.4, then exactly 0)."""
+    path = numeric.gross_sequence(ctx.dom, ctx.center(y), d, decades=8)
+    v = ctx.views.value(path, y)
+    if not np.all(np.isfinite(v)) or v.size < 5:
+        return False
+    steps = np.diff(v)
+    if np.any(steps > 0):
+        return False
+    falling = np.flatnonzero(steps < 0)
+    if falling.size < 4 or falling[-1] == steps.size - 1:
+        return False  # still falling at the end: the derivative test speaks for that case
+    first_gap, last_gap = v[0] - v[-1], v[falling[-1]] - v[-1]
+    return bool(first_gap > 0 and last_gap <= 1e-12 * first_gap)
 
 
 def keeps_falling(chk: Checker, values: list) -> bool:
@@ -170,22 +209,27 @@ def keeps_falling(chk: Checker, values: list) -> bool:
     return bool(first_gap > 0 and last_gap <= 1e-9 * first_gap)
 
 
-def _minimum(ctx: Context, y) -> Minimum:
+def _minimum(ctx: Context, chk: Checker, y):
+    """The minimizer set and the pull at its ends, or a `fails` Verdict when the infimum is not attained."""
     f = lambda z: ctx.views.value(z, y)  # noqa: E731
-    x = np.unique(np.concatenate([ctx.grid(y, PROPERTY), np.asarray(ctx.breakpoints(y), dtype=float)]))
+    x = _samples(ctx, y)
     v = f(x)
     ok = np.isfinite(v)
     x, v = x[ok], v[ok]
-    i = int(np.argmin(v))
+    mins = _minimizers(chk, x, v, y)
+    edge = _asymptote(ctx, y, x, mins)
+    if edge is not None:
+        return _not_attained(ctx, chk, y, edge)
+    i = int(mins[0])
     m = v[i]
-    flat = np.flatnonzero(v <= m)           # exactly at the minimum value (a flat bottom is exact)
-    lo_i, hi_i = flat.min(), flat.max()
+    lo_i, hi_i = _run(mins, i)              # the stretch of minimizers around the first one
     lo, hi = float(x[lo_i]), float(x[hi_i])
     if lo == hi and not _is_breakpoint(ctx, y, lo):
         lo = hi = _stationary(ctx, y, x, i)
     lo = _snap_edge(ctx, y, x, lo_i, lo, -1)
     hi = _snap_edge(ctx, y, x, hi_i, hi, +1)
-    lo_open, hi_open = (bool(float(f(np.array([e]))[0]) > m) if math.isfinite(e) else False for e in (lo, hi))
+    lo_open, hi_open = (bool(float(f(np.array([e]))[0]) > m + 1e-12 * (1 + abs(m))) if math.isfinite(e) else False
+                        for e in (lo, hi))
     left = right = math.nan
     if lo_i == 0 and _reaches_end(ctx, x, lo_i, -1):
         lo = ctx.dom.lo   # flat all the way to the end: nothing outside on this side
@@ -201,6 +245,17 @@ def _minimum(ctx: Context, y) -> Minimum:
     pull = all(math.isnan(s) or abs(s) > 1e-6 * sc for s, sc in ((left, scale_l), (right, scale_r)))
     pull = pull and not (math.isnan(left) and math.isnan(right))
     return Minimum(y, lo, hi, left, right, pull, lo_open, hi_open)
+
+
+def _run(indices: np.ndarray, start: int) -> tuple[int, int]:
+    """The maximal run of consecutive indices containing `start`."""
+    members = set(int(j) for j in indices)
+    lo = hi = start
+    while lo - 1 in members:
+        lo -= 1
+    while hi + 1 in members:
+        hi += 1
+    return lo, hi
 
 
 def _zero_noise(slope: float, scale: float) -> float:
@@ -248,6 +303,9 @@ def _outside_slope(ctx: Context, y, point: float, side: int) -> float:
     exact = _exact_slope(ctx, y, point, side)
     if exact is not None:
         return exact
+    if ctx.views.exact and not _is_breakpoint(ctx, y, point):
+        # no switch here: the exact derivative is continuous, its value is both one-sided limits
+        return float(ctx.views.precise_d1(np.array([point]), y)[0])
     f = lambda z: ctx.views.value(z, y)  # noqa: E731
     left, right, _ = numeric.slope_gap(f, point, ctx.dom)
     return left if side < 0 else right
@@ -370,12 +428,9 @@ def _vector(ctx: Context) -> Verdict:
 
 def _inside(ctx: Context, Y: np.ndarray) -> bool:
     """Does the ideal prediction y_true lie in the open prediction domain (distribution, soft box targets)?"""
-    dom = ctx.loss.pred_domain
     if isinstance(ctx.loss.target_domain, OneHot):
         return False
-    if isinstance(dom, Simplex):
-        return bool(np.all(Y > 0))
-    return bool(np.all((Y > dom.lo) & (Y < dom.hi)))
+    return bool(points_inside(ctx.loss.pred_domain, Y)[0])
 
 
 def _refine(ctx: Context, Y: np.ndarray, start) -> list:
@@ -433,7 +488,7 @@ def _approach_norms(ctx: Context, Y, x_star) -> list:
         if s_e is None:
             continue
         P = X0[None, :] + (s_e + delta)[:, None] * d[None, :]
-        if not np.all(_in_domain(ctx, P)):
+        if not np.all(points_inside(ctx.loss.pred_domain, P)):
             continue
         vals = ctx.views.value(P, Y)
         if not np.all(vals > base - tol):
@@ -446,7 +501,7 @@ def _exit_distance(ctx, Y, X0, d, base, tol):
     """How far along d the loss stays at its minimum value (bisection); None if it never leaves."""
     s = 10.0 ** np.arange(-8, 2, 0.5)
     P = X0[None, :] + s[:, None] * d[None, :]
-    ok = _in_domain(ctx, P)
+    ok = points_inside(ctx.loss.pred_domain, P)
     s, P = s[ok], P[ok]
     if s.size == 0:
         return None
@@ -464,10 +519,3 @@ def _exit_distance(ctx, Y, X0, d, base, tol):
         else:
             lo = mid
     return hi
-
-
-def _in_domain(ctx, P: np.ndarray) -> np.ndarray:
-    dom = ctx.loss.pred_domain
-    if isinstance(dom, Simplex):
-        return np.all(P > 0, axis=1)
-    return np.all((P > dom.lo) & (P < dom.hi), axis=1)
