@@ -408,6 +408,11 @@ def _vector(ctx: Context) -> Verdict:
                                 "values": [float(exact[i]) for i in idx]})
             x_star = _refine(ctx, Y, path[int(np.argmin([float(e) for e in exact]))])
         norms = _approach_norms(ctx, Y, x_star)
+        if not norms and _flat_around(ctx, Y, x_star):
+            return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                           f"Not sparse: at y_true = {fmt(y)} the loss is flat around its minimizer {fmt(x_star)}: "
+                           "every direction keeps the minimum value, so nothing pulls toward a prediction.",
+                           {"y_true": list(y), "minimizer": x_star, "gradient_norms": [0.0]})
         for direction, g in norms:
             if numeric.growth(g, per_decade=1) == "vanishing":
                 return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
@@ -495,6 +500,14 @@ def _approach_norms(ctx: Context, Y, x_star) -> list:
             continue  # not a minimizer after all along this direction
         out.append((d, np.linalg.norm(ctx.views.grad(P, Y), axis=1)))
     return out
+
+
+def _flat_around(ctx: Context, Y, x_star) -> bool:
+    """Is the loss constant (to rounding) at sample points all over the domain?"""
+    X = ctx.vector_samples(tuple(Y), "flat")
+    values = ctx.views.value(X, Y)
+    base = float(ctx.views.value(np.asarray(x_star)[None, :], Y)[0])
+    return bool(np.all(np.abs(values - base) <= 1e-12 * max(1.0, abs(base))))
 
 
 def _exit_distance(ctx, Y, X0, d, base, tol):
