@@ -146,6 +146,8 @@ def _softmax_forms(expr):
 
 
 MPMATH_FALLBACK_LIMIT = 500
+MPMATH_FALLBACK_SECONDS = 0.5
+MP_POINT_SECONDS = 2.0  # one exact evaluation; beyond it the value counts as unknown (nan)
 
 
 def compile_numeric(expr, args):
@@ -172,11 +174,14 @@ def compile_numeric(expr, args):
             idx = np.flatnonzero(bad)[:MPMATH_FALLBACK_LIMIT]
             flat = [a.reshape(-1) for a in arrays]
             fixed = out.reshape(-1)
-            with mpmath.workdps(30):
-                for i in idx:
-                    better = _mp_float(slow, [f[i] for f in flat])
-                    if not math.isnan(better) or math.isnan(fixed[i]):
-                        fixed[i] = better  # keep numpy's ±inf (1/0) when mpmath cannot say more
+            try:  # one mpmath exp(exp(huge)) can run for minutes: the fallback gets half a second in all
+                with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(30):
+                    for i in idx:
+                        better = _mp_float(slow, [f[i] for f in flat])
+                        if not math.isnan(better) or math.isnan(fixed[i]):
+                            fixed[i] = better  # keep numpy's ±inf (1/0) when mpmath cannot say more
+            except SymbolicTimeout:
+                pass
             out = fixed.reshape(shape)
         return out
 
@@ -195,8 +200,8 @@ def compile_numeric(expr, args):
 def _mp_float(fn, point) -> float:
     try:
         v = fn(*[mpmath.mpf(float(p)) for p in point])
-    except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-        return math.nan
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError, MemoryError):
+        return math.nan  # MemoryError: mpmath asked for exp(exp(huge))
     if isinstance(v, mpmath.mpc):
         return math.nan if abs(v.imag) > 1e-20 * max(1, abs(v.real)) else float(v.real)
     try:
@@ -222,8 +227,9 @@ def mp_evaluator(expr, args, dps: int = 50):
     def evaluate(*point):
         with mpmath.workdps(evaluate.dps):
             try:
-                v = fn(*[mpmath.mpf(p) if not isinstance(p, mpmath.mpf) else p for p in point])
-            except (ZeroDivisionError, ValueError, OverflowError):
+                with deadline(MP_POINT_SECONDS):
+                    v = fn(*[mpmath.mpf(p) if not isinstance(p, mpmath.mpf) else p for p in point])
+            except (ZeroDivisionError, ValueError, OverflowError, MemoryError, SymbolicTimeout):
                 return mpmath.nan
             if isinstance(v, mpmath.mpc):
                 return mpmath.nan if abs(v.imag) > mpmath.mpf(10) ** (-evaluate.dps + 5) else v.real
