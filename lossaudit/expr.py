@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import unicodedata
+import warnings
 from dataclasses import dataclass
 
 import sympy as sp
@@ -348,7 +349,9 @@ def parse(text: str, params=(), classes: int | None = None) -> sp.Expr:
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():  # "invalid decimal literal" and friends: we report our own error
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         col = exc.offset if exc.offset and exc.offset <= len(stripped) else None
         token = stripped[col - 1:col] if col else None

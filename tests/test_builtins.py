@@ -60,7 +60,7 @@ def test_every_fails_rechecks(name, entries):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_unknown_without_a_reason(name, entries):
-    for prop, v in entries[name]["properties"].items():
+    for v in entries[name]["properties"].values():
         if v["verdict"] == "unknown":
             assert v["method"] == "none" and len(v["detail"]) > 20
 
