@@ -835,60 +835,69 @@ def curvature(expr, variables) -> Curvature:
 
 
 def _curv(e, vs) -> Curvature:
+    """Dispatch to the atom's rule (each atom answers one small question, as in CVXPY)."""
     if not (e.free_symbols & vs):
         return Curvature(CONSTANT, "constant")
     if e in vs:
         return Curvature(AFFINE, "a prediction coordinate")
-    if isinstance(e, sp.Add):
-        parts = [_curv(a, vs) for a in e.args]
-        kinds = {p.kind for p in parts}
-        if None in kinds:
-            return _UNKNOWN
-        if kinds <= {CONSTANT, AFFINE}:
-            return Curvature(AFFINE, "sum of affine terms")
-        if kinds <= {CONSTANT, AFFINE, CONVEX}:
-            inner = list(dict.fromkeys(p.rule.removeprefix("sum of convex terms: ")
-                                       for p in parts if p.kind == CONVEX))
-            return Curvature(CONVEX, "sum of convex terms: " + "; ".join(inner))
-        if kinds <= {CONSTANT, AFFINE, CONCAVE}:
-            return Curvature(CONCAVE, "sum of concave terms")
+    for atom, rule in _ATOMS:
+        if isinstance(e, atom):
+            return rule(e, vs)
+    return _UNKNOWN
+
+
+def _sum(e, vs) -> Curvature:
+    parts = [_curv(a, vs) for a in e.args]
+    kinds = {p.kind for p in parts}
+    if None in kinds:
         return _UNKNOWN
-    if isinstance(e, sp.Mul):
-        const = [a for a in e.args if not (a.free_symbols & vs)]
-        rest = [a for a in e.args if a.free_symbols & vs]
-        if len(rest) == 1:
-            c = sp.Mul(*const)
-            inner = _curv(rest[0], vs)
-            return _scale(inner, c)
-        return _product(e, rest, sp.Mul(*const), vs)
-    if isinstance(e, sp.Pow):
-        return _power(e, vs)
-    if isinstance(e, sp.exp):
-        inner = _curv(e.args[0], vs)
-        if inner.convex:
-            return Curvature(CONVEX, "exp of a convex function")
-        return _UNKNOWN
-    if isinstance(e, sp.log):
-        return _log(e.args[0], vs)
-    if isinstance(e, sp.Abs):
-        u = e.args[0]
-        inner = _curv(u, vs)
-        if inner.kind in (AFFINE, CONSTANT):
-            return Curvature(CONVEX, "|affine| is convex")
-        if inner.kind == CONVEX and _nonneg(u) or inner.kind == CONCAVE and _nonpos(u):
-            return Curvature(CONVEX, "|.| of a convex function of one sign")
-        return _UNKNOWN
-    if isinstance(e, (sp.Max, sp.Min)):
-        parts = [_curv(a, vs) for a in e.args]
-        if isinstance(e, sp.Max) and all(p.convex for p in parts):
-            return Curvature(CONVEX, "max of convex functions")
-        if isinstance(e, sp.Min) and all(p.concave for p in parts):
-            return Curvature(CONCAVE, "min of concave functions")
-        return _UNKNOWN
-    if isinstance(e, sp.cosh):
-        if _curv(e.args[0], vs).kind in (AFFINE, CONSTANT):
-            return Curvature(CONVEX, "cosh of an affine function")
-        return _UNKNOWN
+    if kinds <= {CONSTANT, AFFINE}:
+        return Curvature(AFFINE, "sum of affine terms")
+    if kinds <= {CONSTANT, AFFINE, CONVEX}:
+        inner = list(dict.fromkeys(p.rule.removeprefix("sum of convex terms: ") for p in parts if p.kind == CONVEX))
+        return Curvature(CONVEX, "sum of convex terms: " + "; ".join(inner))
+    if kinds <= {CONSTANT, AFFINE, CONCAVE}:
+        return Curvature(CONCAVE, "sum of concave terms")
+    return _UNKNOWN
+
+
+def _mul(e, vs) -> Curvature:
+    const = sp.Mul(*[a for a in e.args if not (a.free_symbols & vs)])
+    rest = [a for a in e.args if a.free_symbols & vs]
+    if len(rest) == 1:
+        return _scale(_curv(rest[0], vs), const)
+    return _product(e, rest, const, vs)
+
+
+def _exp(e, vs) -> Curvature:
+    return Curvature(CONVEX, "exp of a convex function") if _curv(e.args[0], vs).convex else _UNKNOWN
+
+
+def _abs(e, vs) -> Curvature:
+    u = e.args[0]
+    inner = _curv(u, vs)
+    if inner.kind in (AFFINE, CONSTANT):
+        return Curvature(CONVEX, "|affine| is convex")
+    if inner.kind == CONVEX and _nonneg(u) or inner.kind == CONCAVE and _nonpos(u):
+        return Curvature(CONVEX, "|.| of a convex function of one sign")
+    return _UNKNOWN
+
+
+def _max(e, vs) -> Curvature:
+    if all(_curv(a, vs).convex for a in e.args):
+        return Curvature(CONVEX, "max of convex functions")
+    return _UNKNOWN
+
+
+def _min(e, vs) -> Curvature:
+    if all(_curv(a, vs).concave for a in e.args):
+        return Curvature(CONCAVE, "min of concave functions")
+    return _UNKNOWN
+
+
+def _cosh(e, vs) -> Curvature:
+    if _curv(e.args[0], vs).kind in (AFFINE, CONSTANT):
+        return Curvature(CONVEX, "cosh of an affine function")
     return _UNKNOWN
 
 
@@ -988,6 +997,11 @@ def _log(u, vs) -> Curvature:
     if inner.concave and inner.kind is not None:
         return Curvature(CONCAVE, "log of a concave function")
     return _UNKNOWN
+
+
+_ATOMS = ((sp.Add, _sum), (sp.Mul, _mul), (sp.Pow, lambda e, vs: _power(e, vs)), (sp.exp, _exp),
+          (sp.log, lambda e, vs: _log(e.args[0], vs)), (sp.Abs, _abs), (sp.Max, _max), (sp.Min, _min),
+          (sp.cosh, _cosh))
 
 
 def domain_variable(case: Case):
