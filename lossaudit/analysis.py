@@ -58,12 +58,6 @@ class Context:
         return self.budget.symbolic_seconds
 
     # -- scalar kinds ----------------------------------------------------------
-    def ideal_direction(self, x, y):
-        """+1 where increasing y_pred moves toward the ideal prediction, -1 where decreasing does (scalar)."""
-        if self.loss.kind.ideal == IDEAL_MARGIN:
-            return np.where(np.asarray(x) * 0 + y > 0, 1.0, -1.0)
-        return np.where(np.asarray(x) < y, 1.0, -1.0)
-
     def center(self, y: float) -> float:
         if self.loss.kind.ideal == IDEAL_MARGIN:
             return 0.0

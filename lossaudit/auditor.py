@@ -14,7 +14,7 @@ import os
 import time
 
 import numpy as np
-from typing import Callable, Iterable
+from typing import Callable
 
 from .budget import DEFAULT_SAMPLES, Budget
 from .errors import LossAuditError, LossError, UnknownLossError
@@ -333,8 +333,3 @@ def _child(loss, props, budget, strict, conn) -> None:
     finally:
         conn.close()
         os._exit(0)
-
-
-def audit_many(targets: Iterable, **options) -> Report:
-    """Audit several targets at once (names, expressions, callables) as one report."""
-    return audit(list(targets), **options)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,6 +38,3 @@ class Budget:
         """A generator seeded by the seed and the given keys (loss, property, ...), stable across runs."""
         digest = hashlib.sha256("\x1f".join(map(str, keys)).encode()).digest()
         return np.random.default_rng([self.seed, int.from_bytes(digest[:8], "little")])
-
-    def with_(self, **changes) -> "Budget":
-        return replace(self, **changes)

@@ -62,7 +62,9 @@ class Interval:
         return math.isfinite(self.lo) and math.isfinite(self.hi)
 
     def interior(self) -> "Interval":
+        """The open interval with the same ends."""
         return Interval(self.lo, self.hi) if self.lo < self.hi else self
+
 
 
 @dataclass(frozen=True)

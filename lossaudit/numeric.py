@@ -12,7 +12,6 @@ import numpy as np
 
 from .kinds import Interval
 
-EPS = np.finfo(float).eps
 DECADES = np.arange(-6, 7)                  # 1e-6 .. 1e6
 MANTISSAS = np.array([1.0, 1.5, 2.0, 3.0, 5.0, 7.0])
 NEAR = 10.0 ** -np.arange(1, 10)             # approach distances to breakpoints and edges
@@ -105,27 +104,6 @@ def fd_second(f, x: np.ndarray, dom: Interval) -> np.ndarray:
     a = (f(x + h) - 2 * f0 + f(x - h)) / h ** 2
     b = (f(x + h / 2) - 2 * f0 + f(x - h / 2)) / (h / 2) ** 2
     return (4 * b - a) / 3
-
-
-def one_sided_slope(f, x0: float, side: int, dom: Interval, scale: float = 1.0) -> float:
-    """The one-sided derivative of f at x0 from `side` (+1 right, -1 left), by Richardson extrapolation.
-
-    A jump in f gives ±inf. The sequence of difference quotients is extrapolated
-    while it converges; a divergent sequence reports its last, largest value's sign as ±inf.
-    """
-    hs = scale * max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 9, dtype=float)
-    hs = hs[(x0 + side * hs > dom.lo) & (x0 + side * hs < dom.hi)]
-    if hs.size < 3:
-        return math.nan
-    f0 = f(np.array([x0]))[0]
-    vals = f(x0 + side * hs)
-    q = (vals - f0) / (side * hs)
-    if not np.all(np.isfinite(q)):
-        return math.nan
-    if abs(vals[-1] - f0) > 1e-6 * max(1.0, abs(f0)) and abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
-        return math.copysign(math.inf, q[-1])
-    rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
-    return float(rich[-3] if rich.size >= 3 else rich[-1])
 
 
 def _vector_step(X: np.ndarray, rel: float, room: np.ndarray | None) -> np.ndarray:
