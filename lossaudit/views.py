@@ -199,8 +199,8 @@ class _VectorDerivatives:
     """Gradient and Hessian entries of a vector loss, compiled on first use (K(K+1)/2 Hessian entries
     of a long max/abs expression take seconds to build; many audits never need them)."""
 
-    def __init__(self, loss, value):
-        self.loss, self.value = loss, value
+    def __init__(self, loss):
+        self.loss = loss
         self.args = loss.pred_symbols + loss.true_symbols
         dom = loss.pred_domain
         self.positive = isinstance(dom, Simplex) or (isinstance(dom, Interval) and dom.lo >= 0)
@@ -236,7 +236,7 @@ def _vector_expression_views(loss, k: int, simplex: bool, P: np.ndarray) -> Vect
         X, Y = _pair(X, Y, k)
         return f(*X.T, *Y.T)
 
-    parts = _VectorDerivatives(loss, value)
+    parts = _VectorDerivatives(loss)
     dirs = P if simplex else None
 
     def grad(X, Y, precise=False):
