@@ -21,5 +21,8 @@ clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
+# ruff; no function graded D or worse (radon's cyclomatic complexity); no module over 420 lines
 lint:
 	ruff check lossaudit tests benchmarks
+	xenon --max-absolute C lossaudit
+	@find lossaudit -name '*.py' | xargs wc -l | awk '$$2 != "total" && $$1 > 420 {print "too long: " $$2 " (" $$1 " lines)"; bad = 1} END {exit bad}'
