@@ -1,0 +1,160 @@
+"""The ground every symbolic module stands on: the prediction symbol, exact numbers, guarded
+sympy calls, the signs and float values of sympy numbers, and the one way to say "cannot tell"."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import sympy as sp
+
+from ..text import fmt
+from ..timeouts import SymbolicTimeout, deadline
+
+X = sp.Symbol("x", real=True)  # the prediction, once a target is fixed
+DEFAULT_STEP_SECONDS = 2.0     # for small order/sign questions asked outside a budget
+
+
+class Undecided(ValueError):
+    """A symbolic question this package cannot answer (which branch holds, which point comes first).
+
+    Raised and caught inside lossaudit.symbolic (its public functions answer None instead); a
+    ValueError, as "undecided" was before, so that a caller catching ValueError keeps working.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Exact numbers
+
+
+def exactify(expr):
+    """Replace floats by the decimal rationals they were written as (0.1 -> 1/10)."""
+    floats = expr.atoms(sp.Float)
+    if not floats:
+        return expr
+    return expr.xreplace({f: sp.Rational(repr(float(f))) for f in floats})
+
+
+def sym_number(v):
+    """A float as the decimal rational it reads as (1.7 -> 17/10), infinities as ±oo; Fractions exactly."""
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
+    if v == math.inf:
+        return sp.oo
+    if v == -math.inf:
+        return -sp.oo
+    return sp.Rational(repr(float(v)))
+
+
+# ---------------------------------------------------------------------------
+# Derivatives
+
+
+def strip_distributions(expr):
+    """Drop DiracDelta terms from a derivative: kinks are decided separately, not by samples."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
+    return expr
+
+
+def derivative_in(expr, var, positive: bool = False):
+    """d expr / d var, taken with `var` known positive when its domain is (0, ...): then sympy can
+    differentiate |log(var)| (it needs log(var) real); DiracDelta terms are dropped."""
+    if not positive:
+        return strip_distributions(sp.diff(expr, var))
+    pos = sp.Symbol(var.name + "_positive", positive=True)
+    return strip_distributions(sp.diff(expr.xreplace({var: pos}), pos)).xreplace({pos: var})
+
+
+def derivative(expr, order: int = 1):
+    return strip_distributions(sp.diff(expr, X, order)) if order else expr
+
+
+# ---------------------------------------------------------------------------
+# Guarded sympy calls: a timeout or an internal sympy error means "cannot tell".
+
+def guarded(seconds: float, fn, *args, default=None, **kwargs):
+    """fn(*args) under a deadline; `default` on timeout or on any sympy failure."""
+    try:
+        with deadline(seconds):
+            return fn(*args, **kwargs)
+    except SymbolicTimeout:
+        return default
+    except (Exception, RecursionError):  # noqa: BLE001 - sympy raises many kinds; all mean "cannot tell"
+        return default
+
+
+# ---------------------------------------------------------------------------
+# Values and signs of sympy numbers
+
+
+def is_finite_number(v) -> bool:
+    return v is not None and v.is_number and v.is_finite is True and v.is_real is not False \
+        and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
+
+
+def is_finite_value(v) -> bool:
+    """A finite number, or an expression in the target symbol that is finite (sympy says so)."""
+    if v is None:
+        return False
+    if v.is_number:
+        return is_finite_number(v)
+    return v.is_finite is True and not v.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
+
+
+def to_float(v) -> float:
+    """A sympy number as a float (±inf for infinities, nan when not real)."""
+    if v is None:
+        return math.nan
+    if v in (sp.oo,):
+        return math.inf
+    if v in (-sp.oo,):
+        return -math.inf
+    if v.has(sp.zoo, sp.nan):
+        return math.nan
+    try:
+        c = complex(v.evalf(30))
+    except (TypeError, ValueError):
+        return math.nan
+    return c.real if abs(c.imag) <= 1e-12 * max(1.0, abs(c.real)) else math.nan
+
+
+def sign_of(v, digits: int = 40):
+    """+1, -1 or 0 for a sympy number (exact zero only); None when it cannot be told."""
+    if v is None or not v.is_number:
+        return _assumed_sign(v)
+    if v == 0:
+        return 0
+    if v in (sp.oo,):
+        return 1
+    if v in (-sp.oo,):
+        return -1
+    return _evaluated_sign(v, digits)
+
+
+def _assumed_sign(v):
+    """The sign sympy's assumptions give an expression that is not a number (None: they do not say)."""
+    if v is None:
+        return None
+    pos, neg = getattr(v, "is_positive", None), getattr(v, "is_negative", None)
+    return 1 if pos else -1 if neg else 0 if v.is_zero else None
+
+
+def _evaluated_sign(v, digits: int):
+    """The sign of a nonzero-looking number, from a `digits`-digit value; a value near 0 must simplify to 0."""
+    try:
+        c = complex(v.evalf(digits))
+    except (TypeError, ValueError):
+        return None
+    if abs(c.imag) > 1e-20 * max(1.0, abs(c.real)):
+        return None
+    if abs(c.real) < 1e-30:
+        z = guarded(2.0, lambda: sp.simplify(v) == 0, default=None)
+        return 0 if z else None
+    return 1 if c.real > 0 else -1
+
+
+def show(point) -> str:
+    """A breakpoint as a person reads it: 0.1 for a number, y_true + 1/10 for an expression."""
+    if point.is_number:
+        return fmt(to_float(point))
+    return str(point)

@@ -1,0 +1,261 @@
+"""Piecewise structure: the breakpoints of x -> L(x, y) and the smooth expression between them.
+
+Breakpoints are the real zeros of the switching functions (the arguments of |.|, max/min, sign,
+where(...) conditions, and the singular points of powers and logs); between two of them each
+switch is resolved to its active branch by evaluating at one interior point.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..timeouts import SymbolicTimeout, deadline
+from .cases import Case
+from .core import X, Undecided, guarded, sign_of
+
+
+@dataclass
+class Piece:
+    lo: object
+    hi: object
+    expr: object
+
+    def contains(self, point) -> bool:
+        return bool((self.lo < point) == True and (point < self.hi) == True)  # noqa: E712
+
+
+@dataclass
+class Structure:
+    breakpoints: list
+    pieces: list
+
+    def piece_left_of(self, b) -> Piece:
+        return next(p for p in self.pieces if p.hi == b)
+
+    def piece_right_of(self, b) -> Piece:
+        return next(p for p in self.pieces if p.lo == b)
+
+
+# ---------------------------------------------------------------------------
+# Points: roots of the switching functions, in order
+
+
+def _roots(fn, case: Case, seconds: float):
+    """Real zeros of fn(X) inside the open domain, as an exact list; None if not a finite set."""
+    if X not in fn.free_symbols:
+        return []
+    domain = sp.Interval.open(case.lo, case.hi)
+
+    def solve():
+        sol = sp.solveset(fn, X, domain=domain)
+        if isinstance(sol, sp.FiniteSet):
+            return list(sol)
+        if sol is sp.S.EmptySet:
+            return []
+        if isinstance(sol, sp.Union) and all(isinstance(a, sp.FiniteSet) for a in sol.args):
+            return [v for a in sol.args for v in a]
+        return None
+    roots = guarded(seconds, solve, default=None)
+    if roots is None:
+        return None
+    return [r for r in roots if not r.has(sp.I)]
+
+
+def _order(points, seconds):
+    """Sort exact points; None if some order cannot be decided."""
+    unique = []
+    for p in points:
+        if not any(sign_of(guarded(seconds, sp.simplify, p - q, default=p - q)) == 0 for q in unique):
+            unique.append(p)
+
+    def less(a, b):
+        s = sign_of(guarded(seconds, sp.simplify, b - a, default=b - a))
+        if s is None:
+            raise Undecided("order")
+        return s > 0
+    try:
+        return sorted(unique, key=functools.cmp_to_key(lambda a, b: -1 if less(a, b) else 1))
+    except Undecided:
+        return None
+
+
+def representative(lo, hi):
+    """A simple point strictly inside (lo, hi)."""
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.Integer(0)
+    if lo == -sp.oo:
+        return hi - 1
+    if hi == sp.oo:
+        return lo + 1 if not (lo.is_number and lo >= 0) or lo != 0 else sp.Integer(1)
+    return (lo + hi) / 2
+
+
+# ---------------------------------------------------------------------------
+# The active branch around a point
+
+
+def resolve(expr, point, seconds: float):
+    """The smooth branch of `expr` that holds around `point` (no breakpoint nearby).
+
+    |u| -> ±u, max/min -> the active argument, sign/Heaviside -> constants,
+    where(...) -> the active branch, each decided by evaluating at `point`.
+    Raises Undecided when a branch cannot be decided.
+    """
+    if not expr.args or X not in expr.free_symbols:
+        return expr
+    if isinstance(expr, sp.Piecewise):
+        return _active_branch(expr, point, seconds)
+    args = [resolve(a, point, seconds) for a in expr.args]
+    for kind, rule in _SWITCHES:
+        if isinstance(expr, kind):
+            return rule(expr, args, lambda u: _sign_at(u, point, seconds))
+    return _rebuilt(expr, args)
+
+
+def _sign_at(u, point, seconds):
+    return sign_of(guarded(seconds, lambda: u.subs(X, point), default=None))
+
+
+def _definite(s, what: str) -> int:
+    """A sign that decides a branch: nonzero and known."""
+    if s is None or s == 0:
+        raise Undecided(what)
+    return s
+
+
+def _resolve_abs(expr, args, at):
+    return args[0] if _definite(at(args[0]), "|.|") > 0 else -args[0]
+
+
+def _resolve_sign(expr, args, at):
+    return sp.Integer(_definite(at(args[0]), "sign"))
+
+
+def _resolve_heaviside(expr, args, at):
+    return sp.Integer(1 if _definite(at(args[0]), "Heaviside") > 0 else 0)
+
+
+def _resolve_extremum(expr, args, at):
+    """The active argument of max/min; ties keep the earlier argument."""
+    best = args[0]
+    for a in args[1:]:
+        s = at(a - best)
+        if s is None:
+            raise Undecided("max/min")
+        if (s > 0) == isinstance(expr, sp.Max) and s != 0:
+            best = a
+    return best
+
+
+_SWITCHES = ((sp.Abs, _resolve_abs), (sp.sign, _resolve_sign), (sp.Heaviside, _resolve_heaviside),
+             (sp.Max, _resolve_extremum), (sp.Min, _resolve_extremum))
+
+
+def _rebuilt(expr, args):
+    try:
+        return expr.func(*args)
+    except ValueError as exc:  # sympy refused the resolved arguments: no branch to offer
+        raise Undecided(f"rebuilding {expr.func.__name__}") from exc
+
+
+def _active_branch(expr, point, seconds):
+    for branch, cond in expr.args:
+        truth = _truth(cond, point, seconds)
+        if truth is None:
+            raise Undecided("where")
+        if truth:
+            return resolve(branch, point, seconds)
+    raise Undecided("no branch of where(...) holds")
+
+
+def _truth(cond, point, seconds):
+    if cond in (sp.true, True):
+        return True
+    if cond in (sp.false, False):
+        return False
+    if isinstance(cond, (sp.And, sp.Or)):
+        vals = [_truth(c, point, seconds) for c in cond.args]
+        return None if None in vals else (all(vals) if isinstance(cond, sp.And) else any(vals))
+    if isinstance(cond, sp.Not):
+        v = _truth(cond.args[0], point, seconds)
+        return None if v is None else not v
+    if isinstance(cond, sp.core.relational.Relational):
+        s = sign_of(guarded(seconds, lambda: (cond.lhs - cond.rhs).subs(X, point), default=None))
+        if s is None:
+            return None
+        return {"<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}.get(cond.rel_op)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The structure of a case
+
+
+def structure(case: Case, seconds: float) -> Structure | None:
+    """Breakpoints of x ↦ L(x, y) and the smooth expression between them (cached per case)."""
+    if "structure" in case.cache:
+        return case.cache["structure"]
+    result = None
+    try:
+        with deadline(seconds * 4):
+            result = _structure(case, seconds)
+    except SymbolicTimeout:
+        result = None
+    case.cache["structure"] = result
+    return result
+
+
+def _structure(case: Case, seconds: float) -> Structure | None:
+    from ..expr import switch_functions
+    points = []
+    branch = set(switch_functions(case.expr, singular=False))
+    singular = []
+    for fn in switch_functions(case.expr):
+        roots = _roots(fn, case, seconds)
+        if roots is None:
+            return None
+        points.extend(roots)
+        if fn not in branch:
+            singular.extend(roots)
+    ordered = _order(points, seconds)
+    if ordered is None:
+        return None
+    bounds = [case.lo] + ordered + [case.hi]
+    pieces = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        try:
+            smooth = resolve(case.expr, representative(lo, hi), seconds)
+        except Undecided:
+            return None
+        pieces.append(Piece(lo, hi, smooth))
+    return _merged(pieces, singular, seconds)
+
+
+def _merged(pieces: list, singular: list, seconds: float) -> Structure:
+    """Join neighbouring pieces with the same formula: their common end is no breakpoint
+    (Huber's |r| inside the linear branch switches at 0, where the quadratic branch rules).
+    Never across a singular point (a zero of a power's base or a log's argument): the same
+    formula on both sides can still have a kink or a pole there (sqrt(r^2 + r^4) at 0)."""
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        last = out[-1]
+        if any(sign_of(piece.lo - p) == 0 for p in singular):
+            out.append(piece)
+            continue
+        same = last.expr == piece.expr or guarded(seconds, lambda: sp.simplify(last.expr - piece.expr) == 0,
+                                                   default=False)
+        if same:
+            out[-1] = Piece(last.lo, piece.hi, last.expr)
+        else:
+            out.append(piece)
+    return Structure([p.lo for p in out[1:]], out)
+
+
+def value_at(case: Case, point, seconds: float):
+    """The loss's own value at `point` (where(...) conditions decide at the point itself)."""
+    v = guarded(seconds, lambda: case.expr.subs(X, point), default=None)
+    if v is not None and isinstance(v, sp.Piecewise):
+        v = guarded(seconds, lambda: v.doit(), default=None)
+    return v
