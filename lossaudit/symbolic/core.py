@@ -17,8 +17,9 @@ DEFAULT_STEP_SECONDS = 2.0     # for small order/sign questions asked outside a 
 class Undecided(ValueError):
     """A symbolic question this package cannot answer (which branch holds, which point comes first).
 
-    Raised and caught inside lossaudit.symbolic (its public functions answer None instead); a
-    ValueError, as "undecided" was before, so that a caller catching ValueError keeps working.
+    Raised by `resolve` and the point ordering, caught inside lossaudit.symbolic (`structure`
+    answers None instead); a ValueError, as "undecided" was before, so that a caller catching
+    ValueError keeps working.
     """
 
 
