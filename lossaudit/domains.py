@@ -3,7 +3,8 @@
 `Interval`, `FiniteSet`, `Simplex` and `OneHot` answer the questions the
 machinery asks of a domain (its labels, whether points lie inside, how far a
 step may go, its centre, the targets an audit covers), so that no module needs
-to ask which class a domain is.
+to ask which class a domain is. numpy is imported where it is used: the kind
+registry loads without it.
 """
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Union
-
-import numpy as np
 
 from .errors import DomainError
 
@@ -77,18 +76,21 @@ class Interval:
         """Every point has nonnegative entries (derivatives may assume a positive variable)."""
         return self.lo >= 0
 
-    def inside(self, P) -> np.ndarray:
+    def inside(self, P):
         """Which rows of P (n, K) lie in the open box dom^K."""
+        import numpy as np
         P = np.atleast_2d(np.asarray(P, dtype=float))
         return np.all((P > self.lo) & (P < self.hi), axis=1)
 
-    def room(self, X: np.ndarray) -> np.ndarray:
+    def room(self, X):
         """Per point, how far a finite-difference step may go and stay in the box."""
+        import numpy as np
         gap = np.minimum(X - self.lo, self.hi - X).min(axis=1)
         return np.where(np.isfinite(gap), gap, np.inf)
 
-    def centre(self, k: int) -> np.ndarray:
+    def centre(self, k: int):
         """The centre of the box dom^K (bounded boxes only)."""
+        import numpy as np
         return np.full(k, 0.5 * (self.lo + self.hi))
 
     def tangent_projection(self, k: int):
@@ -154,19 +156,22 @@ class Simplex:
     overridable = False    # the distribution kind's domain is the simplex, always
     positive = True
 
-    def inside(self, P) -> np.ndarray:
+    def inside(self, P):
         """Which rows of P (n, K) lie in the simplex's interior (entries > 0)."""
+        import numpy as np
         P = np.atleast_2d(np.asarray(P, dtype=float))
         return np.all(P > 0, axis=1)
 
-    def room(self, X: np.ndarray) -> np.ndarray:
+    def room(self, X):
         return X.min(axis=1)
 
-    def centre(self, k: int) -> np.ndarray:
+    def centre(self, k: int):
+        import numpy as np
         return np.full(k, 1.0 / k)
 
-    def tangent_projection(self, k: int) -> np.ndarray:
+    def tangent_projection(self, k: int):
         """P = I - 11ᵀ/K: gradients and Hessians are taken along the simplex."""
+        import numpy as np
         return np.eye(k) - np.ones((k, k)) / k
 
     def vector_targets(self, k: int) -> list:
