@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .domains import INF, Interval
+from .kinds import IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS
 from .numeric import PER_DECADE
 from .text import fmt
 
@@ -87,8 +88,8 @@ class MarginIdeal(TargetIdeal):
         return _scalar(np.full(np.shape(x), 1.0 if y > 0 else -1.0), x)
 
     def overshoots(self, farther, closer, y):
-        return np.zeros(np.broadcast(np.asarray(farther), np.asarray(closer)).shape, dtype=bool) \
-            if np.ndim(farther) or np.ndim(closer) else False
+        shape = np.broadcast(np.asarray(farther), np.asarray(closer)).shape
+        return np.zeros(shape, dtype=bool) if shape else False
 
     def distance(self, x, y):
         return np.full(np.shape(x), INF) if np.ndim(x) else INF
@@ -190,4 +191,4 @@ def edge_paths(Y, dom, k: int, rng) -> list:
     return out
 
 
-RULES = {"target": TargetIdeal(), "margin": MarginIdeal(), "true_class": TrueClassIdeal()}
+RULES = {IDEAL_TARGET: TargetIdeal(), IDEAL_MARGIN: MarginIdeal(), IDEAL_TRUE_CLASS: TrueClassIdeal()}
