@@ -2,22 +2,25 @@
 
 A `Context` holds the loss's numeric views, the targets the audit covers (and
 those left out because the loss is undefined there), the symbolic cases a proof
-works on, and per target the breakpoints and sample grids. Property modules
-ask it questions; they never build these themselves.
+works on, and per target the breakpoints and sample grids (`lossaudit.kinks`).
+Property modules ask it questions; they never build these themselves. Answers
+are memoized per method and arguments (`_memoized`, `Context.once`): no string
+keys, no flags left behind for a later call to read.
 """
 from __future__ import annotations
 
-import math
+import functools
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
+from . import kinks as _kinks
 from . import numeric
 from .budget import Budget
 from .callables import CallableFailure
-from .kinds import FiniteSet, IDEAL_MARGIN, Interval, Simplex, interval_targets, vector_targets
+from .domains import Interval, interval_targets
 from .errors import LossError
+from .kinks import Kink, exact_kinks_at, one_sided_derivatives  # noqa: F401 - re-exported (moved to kinks)
 from .text import fmt  # noqa: F401 - re-exported for the property modules
 
 
@@ -25,13 +28,47 @@ def _plain(v):
     return list(v) if isinstance(v, (tuple, list, np.ndarray)) else float(v)
 
 
-@dataclass
+def _memoized(method):
+    """Compute once per context and arguments; the memo is keyed by the method itself."""
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        return self.once(method, *args)
+    return wrapper
+
+
+class _LegacyCache(dict):
+    """Deprecated `ctx.cache`, kept until the property modules use the typed API: convexity stores
+    "convexity_proof" here (use `ctx.once(fn)`); differentiability reads "line_breakpoints", which is
+    now computed from the scan itself (`ctx.line_breakpoints_found()`), never left behind by a call."""
+
+    def __init__(self, ctx: "Context"):
+        super().__init__()
+        self._ctx = ctx
+
+    def get(self, key, default=None):
+        if key == "line_breakpoints":
+            return True if self._ctx.line_breakpoints_found() else default
+        return super().get(key, default)
+
+
+@dataclass(eq=False)
 class Context:
     loss: object
     budget: Budget
     targets: list
     excluded: list
-    cache: dict = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, init=False, repr=False)
+    cache: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.cache = _LegacyCache(self)
+
+    def once(self, fn, *args):
+        """fn(self, *args), computed once per context (the memo key is fn and args, never a string)."""
+        key = (fn, args)
+        if key not in self._memo:
+            self._memo[key] = fn(self, *args)
+        return self._memo[key]
 
     # -- basics ---------------------------------------------------------------
     @property
@@ -59,74 +96,47 @@ class Context:
 
     # -- scalar kinds ----------------------------------------------------------
     def center(self, y: float) -> float:
-        if self.loss.kind.ideal == IDEAL_MARGIN:
-            return 0.0
-        if self.dom.contains(y):
-            return float(y)
-        if self.dom.bounded:
-            return 0.5 * (self.dom.lo + self.dom.hi)
-        return float(min(max(y, self.dom.lo + 1.0), self.dom.hi - 1.0))
+        return self.loss.kind.center(y, self.dom)
 
+    @_memoized
     def invariant(self) -> bool:
         """L depends on y_pred - y_true only (decided symbolically once)."""
-        if "invariant" not in self.cache:
-            from . import symbolic
-            self.cache["invariant"] = bool(self.has_expression and not self.vector
-                                           and symbolic.translation_invariant(self.loss, self.seconds))
-        return self.cache["invariant"]
+        from . import symbolic
+        return bool(self.has_expression and not self.vector
+                    and symbolic.translation_invariant(self.loss, self.seconds))
 
+    @_memoized
     def concrete_case(self, y: float):
-        key = ("case", float(y))
-        if key not in self.cache:
-            from . import symbolic
-            self.cache[key] = symbolic.concrete_case(self.loss, y)
-        return self.cache[key]
+        from . import symbolic
+        return symbolic.concrete_case(self.loss, y)
 
+    @_memoized
     def proof_cases(self) -> list:
         """Cases whose proofs cover every valid target (empty when no expression)."""
-        if "proof_cases" in self.cache:
-            return self.cache["proof_cases"]
         from . import symbolic
-        cases: list = []
-        if self.has_expression and not self.vector:
-            if isinstance(self.loss.target_domain, FiniteSet):
-                cases = [self.concrete_case(y) for y in self.targets]
-            elif self.invariant():
-                cases = [symbolic.shifted_case(self.loss)]
-            else:
-                cases = symbolic.symbolic_cases(self.loss, tuple(self.excluded))
-        self.cache["proof_cases"] = cases
-        return cases
+        if not self.has_expression or self.vector:
+            return []
+        if self.loss.target_domain.labels:
+            return [self.concrete_case(y) for y in self.targets]
+        if self.invariant():
+            return [symbolic.shifted_case(self.loss)]
+        return symbolic.symbolic_cases(self.loss, tuple(self.excluded))
 
     def covers_every_target(self) -> bool:
         """Do the proof cases stand for every valid target (not only the audited ones)?"""
-        return bool(self.proof_cases()) and (not isinstance(self.loss.target_domain, FiniteSet)
-                                            or not self.excluded)
+        return bool(self.proof_cases()) and (not self.loss.target_domain.labels or not self.excluded)
 
     def structure(self, y: float):
         from . import symbolic
         return symbolic.structure(self.concrete_case(y), self.seconds)
 
+    @_memoized
     def breakpoints(self, y: float) -> list[float]:
-        """Where x ↦ L(x, y) switches branch or may lose smoothness: exact when possible, else found numerically."""
-        key = ("bp", float(y))
-        if key in self.cache:
-            return self.cache[key]
-        points: list[float] | None = None
-        if self.has_expression:
-            st = self.structure(y)
-            if st is not None:
-                from .symbolic import to_float
-                points = [to_float(b) for b in st.breakpoints]
-        if points is None:
-            points = self.numeric_kinks(y)
-        self.cache[key] = points
-        return points
+        """Where x ↦ L(x, y) switches branch or may lose smoothness (see kinks.breakpoints)."""
+        return _kinks.breakpoints(self, y)
 
     def numeric_kinks(self, y: float) -> list[float]:
-        grid = numeric.scalar_grid(self.dom, self.center(y), self.rng("kinks", y), 400)
-        f = lambda x: self.views.value(x, y)  # noqa: E731
-        return numeric.find_kinks(f, grid, self.dom)
+        return _kinks.numeric_kinks(self, y)
 
     def grid(self, y: float, *keys) -> np.ndarray:
         """Sample predictions for target y, without isolated points where the formula is 0/0."""
@@ -146,30 +156,55 @@ class Context:
         drop[np.flatnonzero(bad)[beside]] = True
         return x[~drop]
 
+    @_memoized
     def kinks(self, y: float) -> list:
-        """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives (cached)."""
-        return _kinks(self, y)
+        """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives."""
+        return _kinks.kinks(self, y)
 
     # -- vector kinds -------------------------------------------------------------
     def lines(self, y, count: int = 6) -> list:
-        """Lines through the prediction domain with simple numbers (see _lines)."""
-        return _lines(self, y, count)
+        """Lines through the prediction domain with simple numbers (see kinks.lines)."""
+        return _kinks.lines(self, y, count)
+
+    @_memoized
+    def vector_scan(self) -> _kinks.VectorScan:
+        """Lines through the domain scanned for kinks (see kinks.vector_scan)."""
+        return _kinks.vector_scan(self)
 
     def vector_kink(self):
-        """The first confirmed kink along lines through the domain, or None (cached)."""
-        return _vector_kink(self)
+        """The first confirmed kink along lines through the domain (a VectorKink), or None."""
+        return self.vector_scan().kink
+
+    def line_breakpoints_found(self) -> bool:
+        """Did some line through the domain meet a switch of |.|, max, ... (or was it scanned numerically)?"""
+        return self.vector_scan().switches
 
     def vector_samples(self, y, *keys, n: int | None = None) -> np.ndarray:
         return numeric.vector_samples(self.loss.pred_domain, self.loss.K, np.asarray(y, float),
                                       self.rng("vsamples", tuple(y), *keys), n or self.budget.samples // 2)
 
 
+# The context of the loss being audited: one entry, keyed by the loss itself (not its fingerprint: two
+# losses alike in definition keep their own views and logs) and the budget. Every property of one loss
+# shares it; the next loss replaces it. Never stored inside the frozen Loss.
+_CURRENT: list = []
+
+
 def build_context(loss, budget: Budget) -> Context:
-    """The shared context of one loss: valid targets (undefined ones left out) and caches."""
-    key = ("context", budget)
-    cached = loss.__dict__.setdefault("_contexts", {})
-    if key in cached:
-        return cached[key]
+    """The shared context of one loss: valid targets (undefined ones left out) and memo."""
+    if _CURRENT and _CURRENT[0][0] is loss and _CURRENT[0][1] == budget:
+        return _CURRENT[0][2]
+    ctx = _new_context(loss, budget)
+    _CURRENT[:] = [(loss, budget, ctx)]
+    return ctx
+
+
+def clear_contexts() -> None:
+    """Forget the remembered context (a runner may call this after each loss)."""
+    _CURRENT.clear()
+
+
+def _new_context(loss, budget: Budget) -> Context:
     candidates = _candidate_targets(loss, budget)
     valid, excluded = [], []
     for y in candidates:
@@ -181,9 +216,7 @@ def build_context(loss, budget: Budget) -> Context:
         raise LossError(f"{loss.name!r} is undefined (not finite) almost everywhere in its prediction domain "
                         f"{loss.pred_domain} for every audited target ({shown}); check the formula "
                         "or narrow the domains")
-    ctx = Context(loss, budget, valid, excluded)
-    cached[key] = ctx
-    return ctx
+    return Context(loss, budget, valid, excluded)
 
 
 def _check_deterministic(loss, y, budget) -> None:
@@ -206,9 +239,9 @@ def _check_deterministic(loss, y, budget) -> None:
 def _candidate_targets(loss, budget) -> list:
     dom = loss.target_domain
     if loss.kind.vector:
-        return vector_targets(loss.kind, dom, loss.K)
-    if isinstance(dom, FiniteSet):
-        return sorted(dom.values, reverse=True)  # the positive label first: +1 before -1, 1 before 0
+        return dom.vector_targets(loss.K)
+    if dom.labels:
+        return sorted(dom.labels, reverse=True)  # the positive label first: +1 before -1, 1 before 0
     from . import symbolic
     if loss.expression is not None and symbolic.translation_invariant(loss, budget.symbolic_seconds):
         return interval_targets(dom)  # every target behaves alike: a few suffice
@@ -284,177 +317,3 @@ def _beyond_range(fn, args) -> bool:
     except (OverflowError, MemoryError, ValueError):
         return True
     return False if isinstance(v, mpmath.mpc) else bool(mpmath.isfinite(v))
-
-
-@dataclass(frozen=True)
-class Kink:
-    """A point where x ↦ L(x, y) is not differentiable: its one-sided derivatives (±inf for a jump)."""
-
-    point: float
-    left: float
-    right: float
-    jump: bool = False       # the value itself jumps (not continuous there)
-    exact: object = None     # the sympy number, when known exactly
-
-
-def _kinks(ctx: Context, y: float) -> list:
-    key = ("kinks", float(y))
-    if key in ctx.cache:
-        return ctx.cache[key]
-    found = None
-    if ctx.has_expression:
-        found = _exact_kinks(ctx, y)
-    if found is None:
-        f = lambda x: ctx.views.value(x, y)  # noqa: E731
-        found = []
-        for b in ctx.breakpoints(y):
-            left, right, is_kink = numeric.slope_gap(f, b, ctx.dom)
-            if is_kink:
-                found.append(Kink(b, left, right, numeric.value_jumps(f, b, ctx.dom)))
-    ctx.cache[key] = found
-    return found
-
-
-def exact_kinks_at(ctx: Context, y: float):
-    """Kinks at a target outside the audited ones (exact structure only; not cached)."""
-    from . import symbolic as S
-    case = S.concrete_case(ctx.loss, y)
-    return _exact_kinks_of(case, ctx.seconds)
-
-
-def _exact_kinks(ctx: Context, y: float):
-    return _exact_kinks_of(ctx.concrete_case(y), ctx.seconds)
-
-
-def _exact_kinks_of(case, seconds):
-    from . import symbolic as S
-    st = S.structure(case, seconds)
-    if st is None:
-        return None
-    found = []
-    for b in st.breakpoints:
-        sides = one_sided_derivatives(case, st, b, seconds)
-        if sides is None:
-            return None
-        left, right, continuous = sides
-        if not (left == right and math.isfinite(left)):
-            found.append(Kink(S.to_float(b), left, right, not continuous, b))
-    return found
-
-
-def one_sided_derivatives(case, st, b, seconds):
-    """(left, right, continuous): one-sided derivatives at breakpoint b, exactly; ±inf where the value jumps."""
-    from . import symbolic as S
-    rows = S.breakpoint_orders(case, b, seconds, max_order=1)
-    fb = S.value_at(case, b, seconds)
-    if fb is None or not S.is_finite_number(fb) or rows[0][0] is None or rows[0][1] is None:
-        return None
-    left_piece, right_piece = st.piece_left_of(b), st.piece_right_of(b)
-    out = []
-    continuous = True
-    for side, limit, piece in (("-", rows[0][0], left_piece), ("+", rows[0][1], right_piece)):
-        gap = S.sign_of(fb - limit) if S.is_finite_number(limit) else None
-        if gap is None and not S.is_finite_number(limit):
-            return None
-        if gap:
-            # the value jumps: the difference quotient runs off to ±inf
-            continuous = False
-            out.append(math.copysign(math.inf, gap if side == "-" else -gap))
-            continue
-        d = S.one_sided(S.derivative(piece.expr), b, side, seconds)
-        if d is None:
-            return None
-        out.append(S.to_float(d))
-    return out[0], out[1], continuous
-
-
-
-def _lines(ctx: Context, y, count: int = 6) -> list:
-    """Lines through the prediction domain, p + s·d for s in (s_lo, s_hi), with simple numbers.
-
-    p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
-    direction (e_i − e_j on the simplex), so kinks along them land on simple points.
-    """
-    rng = ctx.rng("lines", tuple(y))
-    k = ctx.loss.K
-    dom = ctx.loss.pred_domain
-    out = []
-    for n in range(count):
-        i, j = int(rng.integers(0, k)), int(rng.integers(0, k - 1))
-        j = j if j < i else j + 1
-        d = [0.0] * k
-        if isinstance(dom, Simplex):
-            parts = rng.multinomial(100 - k, np.ones(k) / k) + 1
-            p = [float(v) / 100 for v in parts]
-            d[i], d[j] = 1.0, -1.0
-            out.append((p, d, -p[i], p[j]))
-            continue
-        d[i] = 1.0
-        if n % 2:
-            d[j] = -1.0
-        if dom.bounded:
-            p = [round(float(v), 2) for v in rng.uniform(dom.lo + 0.05 * (dom.hi - dom.lo),
-                                                          dom.hi - 0.05 * (dom.hi - dom.lo), size=k)]
-            # the ends in exact arithmetic: a float end a hair beyond the box would let the box's own
-            # boundary pass for a kink inside it
-            q = [Fraction(repr(v)) for v in p]
-            lo_b, hi_b = Fraction(repr(float(dom.lo))), Fraction(repr(float(dom.hi)))
-            lo = max([lo_b - q[i]] + ([q[j] - hi_b] if n % 2 else []))
-            hi = min([hi_b - q[i]] + ([q[j] - lo_b] if n % 2 else []))
-            out.append((p, d, lo, hi))
-        else:
-            p = [round(float(v), 1) for v in rng.normal(0, 2, size=k)]
-            out.append((p, d, -np.inf, np.inf))
-    return out
-
-
-
-def _line_kinks(ctx: Context, y, p, d, s_lo, s_hi) -> list:
-    """(s, left, right, jump) kinks of s ↦ L(p + s·d, y): exact for expressions, numeric otherwise."""
-    from . import symbolic as S
-    if ctx.has_expression:
-        case = S.line_case(ctx.loss, y, p, d, s_lo, s_hi)
-        st = S.structure(case, ctx.seconds)
-        if st is not None:
-            if st.breakpoints:
-                ctx.cache["line_breakpoints"] = True  # some |.|, max, ... switches inside the domain
-            out = []
-            for b in st.breakpoints:
-                sides = one_sided_derivatives(case, st, b, ctx.seconds)
-                if sides is not None and not (sides[0] == sides[1] and math.isfinite(sides[0])):
-                    out.append((S.to_float(b), sides[0], sides[1], not sides[2]))
-            return out
-    ctx.cache["line_breakpoints"] = True  # found numerically: no claim that nothing switches
-    P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
-    f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
-    dom = Interval(float(s_lo), float(s_hi))
-    grid = numeric.scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
-    out = []
-    for s0 in numeric.find_kinks(f, grid, dom, max_kinks=3):
-        left, right, is_kink = numeric.slope_gap(f, s0, dom)
-        if is_kink:
-            out.append((s0, left, right, numeric.value_jumps(f, s0, dom)))
-    return out
-
-
-def _vector_kink(ctx: Context):
-    """The first confirmed kink along lines through the domain: (y, point, direction, left, right, jump) or None."""
-    if "vector_kink" in ctx.cache:
-        return ctx.cache["vector_kink"]
-    from .witness import Checker, kink_confirmed
-    chk = Checker(ctx.loss)
-    found = None
-    for y in ctx.targets:
-        for p, d, s_lo, s_hi in ctx.lines(y):
-            for s0, left, right, jump in _line_kinks(ctx, y, p, d, s_lo, s_hi):
-                point = [pi + s0 * di for pi, di in zip(p, d)]
-                if kink_confirmed(chk, point, list(y), d):
-                    found = (y, point, d, left, right, jump)
-                    break
-            if found:
-                break
-        if found:
-            break
-    ctx.cache["vector_kink"] = found
-    return found
-

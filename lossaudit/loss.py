@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Callable, Mapping
 
 from .errors import ExpressionError, LossError
-from .kinds import DEFAULT_CLASSES, Domain, Interval, Kind, OneHot, Simplex, get_kind
+from .kinds import DEFAULT_CLASSES, Domain, Interval, Kind, get_kind
 
 ROLES = ("loss", "metric")
 
@@ -116,15 +116,8 @@ class Loss:
         elif self.classes is not None:
             raise LossError(f"classes (K) applies to vector kinds only; {self.name!r} is of kind {self.kind.name}")
         for dom, what in ((self.pred_override, "prediction"), (self.target_override, "target")):
-            if dom is None:
-                continue
-            if self.kind.vector and isinstance(self.kind.pred_domain, Simplex):
-                raise LossError(f"the {what} domain of a {self.kind.name} loss is the simplex; it cannot be changed")
-            if what == "prediction" and not isinstance(dom, Interval):
-                raise LossError(f"the prediction domain of {self.name!r} must be an interval; {dom} was given")
-            base = self.kind.pred_domain if what == "prediction" else self.kind.target_domain
-            if isinstance(base, OneHot):
-                raise LossError(f"the target of a {self.kind.name} loss is a class; its domain cannot be changed")
+            if dom is not None:
+                self.kind.check_override(dom, what, self.name)
 
     def with_values(self, values: Mapping) -> "Loss":
         """The same loss audited at other parameter values (unnamed parameters keep their defaults)."""

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .kinds import Interval
+from .domains import Interval
 
 DECADES = np.arange(-6, 7)                  # 1e-6 .. 1e6
 MANTISSAS = np.array([1.0, 1.5, 2.0, 3.0, 5.0, 7.0])
@@ -255,119 +255,12 @@ def nice_numbers(x: float) -> list[float]:
 
 
 # ---------------------------------------------------------------------------
-# Kinks of a one-dimensional function, found numerically (callables; expressions solve for them)
-
-def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[float]:
-    """Points where the slope of f jumps, located to ~1e-12 relative by zooming in.
-
-    At a kink the largest jump between neighbouring difference quotients stays of
-    the same size as the window shrinks; for a smooth f it shrinks with the window.
-    All candidates are zoomed together, one vectorised call of f per step.
-    """
-    x = np.asarray(grid, dtype=float)
-    v = f(x)
-    ok = np.isfinite(v)
-    x, v = x[ok], v[ok]
-    if x.size < 5:
-        return []
-    s = np.diff(v) / np.diff(x)
-    jumps = np.abs(np.diff(s))
-    score = jumps / (np.abs(s[:-1]) + np.abs(s[1:]) + 1e-300)
-    cand = np.flatnonzero(score > 1e-3)
-    if cand.size == 0:
-        return []
-    cand = cand[np.argsort(-score[cand])][:1000]
-    centre, half = x[cand + 1], np.maximum(x[cand + 2] - x[cand + 1], x[cand + 1] - x[cand])
-    history: list = []
-    t = np.linspace(-1.0, 1.0, 9)
-    for _ in range(60):
-        pts = centre[:, None] + half[:, None] * t[None, :]
-        vals = f(pts.ravel()).reshape(pts.shape)
-        with np.errstate(all="ignore"):
-            sl = np.diff(vals, axis=1) / np.diff(pts, axis=1)
-        jm = np.abs(np.diff(sl, axis=1))
-        jm = np.where(np.isfinite(jm), jm, 0.0)
-        j = np.argmax(jm, axis=1)
-        best = jm[np.arange(jm.shape[0]), j]
-        # a kink keeps its jump as the window halves; a smooth bend loses it (1/8 over 3 halvings)
-        keep = best >= 0.3 * history[-3] if len(history) >= 3 else np.ones(best.size, dtype=bool)
-        history = [h[keep] for h in history] + [best[keep]]
-        centre, half = pts[np.arange(pts.shape[0]), j + 1][keep], half[keep] / 2
-        if centre.size == 0 or np.all(half <= 1e-13 * np.maximum(1.0, np.abs(centre))):
-            break
-    alive = np.ones(centre.size, dtype=bool)
-    found: list[float] = []
-    for c, live in zip(centre, alive):
-        if not live or not (dom.lo < c < dom.hi):
-            continue
-        c = snap(c, lambda z: slope_gap(f, z, dom)[2])
-        if c is not None and all(abs(c - k) > 1e-8 * max(1.0, abs(c)) for k in found):
-            found.append(float(c))
-        if len(found) >= max_kinks:
-            break
-    return sorted(found)
-
-
-def snap(x: float, ok) -> float | None:
-    """The simplest number within 1e-9 (relative) of x for which ok(number) holds; None if none does."""
-    for nice in [0.0] + nice_numbers(x):
-        if abs(nice - x) <= 1e-9 * max(1.0, abs(x)) and ok(nice):
-            return nice
-    return None
-
-
-def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
-    """(left slope, right slope, is a kink) at x0.
-
-    A kink's one-sided difference quotients converge to different limits; at a
-    point like 0 for |x|^1.5 they differ at every step but their gap shrinks with h.
-    """
-    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 10, dtype=float)
-    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
-    if hs.size < 4:
-        return math.nan, math.nan, False
-    f0 = f(np.array([x0]))[0]
-    with np.errstate(all="ignore"):
-        right = (f(x0 + hs) - f0) / hs
-        left = (f0 - f(x0 - hs)) / hs
-    if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))) or not np.isfinite(f0):
-        return math.nan, math.nan, False
-    gap = np.abs(right - left)
-    scale = max(1.0, float(np.max(np.abs(left[-3:]))), float(np.max(np.abs(right[-3:]))))
-    jump = abs(f(x0 + hs[-1:])[0] - f0) + abs(f0 - f(x0 - hs[-1:])[0])
-    if jump > 1e-6 * max(1.0, abs(f0)) and gap[-1] > 1e3 * max(1.0, gap[0]):
-        return _limit(left), _limit(right), True  # a jump in the value itself
-    kink = gap[-1] > 1e-6 * scale and gap[-1] > 0.5 * gap[-3]
-    return _limit(left), _limit(right), bool(kink)
-
-
-def value_jumps(f, x0: float, dom: Interval) -> bool:
-    """Does f itself jump at x0 (its one-sided limits differ from each other or from f(x0))?"""
-    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(6, 11, dtype=float)
-    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
-    if hs.size < 2:
-        return False
-    f0 = f(np.array([x0]))[0]
-    gaps = np.maximum(np.abs(f(x0 + hs) - f0), np.abs(f(x0 - hs) - f0))
-    return bool(gaps[-1] > 1e-6 * max(1.0, abs(f0)) and gaps[-1] > 0.5 * gaps[0])
-
-
-def _limit(q: np.ndarray) -> float:
-    """The limit of difference quotients at h = 10^-2 ... 10^-9: extrapolated, or ±inf if they blow up."""
-    if abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
-        return math.copysign(math.inf, q[-1])
-    rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
-    return float(rich[len(rich) // 2])
-
-
-# ---------------------------------------------------------------------------
 # Vector samples
 
 def vector_samples(dom, k: int, y: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
     """n points of the prediction domain in R^K: across scales, near its edges, and near the target."""
-    from .kinds import Simplex
     n = max(n, 24)
-    if isinstance(dom, Simplex):
+    if dom.on_simplex:
         parts = [rng.dirichlet(np.full(k, a), size=n // 4) for a in (0.2, 1.0, 5.0)]
         eps = 10.0 ** -rng.uniform(1, 8, size=(n // 8, 1))
         base = rng.dirichlet(np.ones(k), size=n // 8)
@@ -400,3 +293,7 @@ def vector_samples(dom, k: int, y: np.ndarray, rng: np.random.Generator, n: int)
     base = lo if math.isfinite(lo) else hi
     sgn = 1.0 if math.isfinite(lo) else -1.0
     return base + sgn * 10.0 ** rng.uniform(-6, 4, size=(n, k))
+
+
+# Kink location moved to lossaudit.kinks; re-exported here for the modules that still import it from numeric.
+from .kinks import find_kinks, slope_gap, snap, value_jumps  # noqa: E402, F401

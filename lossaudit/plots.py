@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinds import FiniteSet, Interval, OneHot, Simplex, simplex_targets, vector_targets
+from .kinds import Interval, simplex_targets
 
 POINTS = 301
 
@@ -63,8 +63,8 @@ def curves(loss, points: int = POINTS) -> Curves:
 def scalar_targets(loss) -> list[float]:
     """Candidate targets, the preferred first; the plot keeps the first two where the loss is defined."""
     dom = loss.target_domain
-    if isinstance(dom, FiniteSet):
-        return list(dom.values[:3])
+    if dom.labels:
+        return list(dom.labels[:3])
     if not isinstance(dom, Interval):
         raise PlotSkipped(f"there is no plot for the target domain {dom}")
     # positive kinds: away from 0, where many such losses are undefined
@@ -88,10 +88,10 @@ def _scalar(loss, points: int) -> Curves:
     if not isinstance(dom, Interval):
         raise PlotSkipped(f"there is no plot for the prediction domain {dom}")
     targets = scalar_targets(loss)
-    wanted = len(targets) if isinstance(loss.target_domain, FiniteSet) else 2
+    wanted = len(targets) if loss.target_domain.labels else 2
     x = np.linspace(*_window(dom, targets[:wanted]), points)
     views = loss.views
-    marks = loss.kind.ideal == "target"
+    marks = loss.kind.ideal_is_target
     out = []
     for y in targets:
         t = np.full_like(x, y)
@@ -105,13 +105,13 @@ def _scalar(loss, points: int) -> Curves:
 
 def _vector(loss, points: int) -> Curves:
     k, dom = loss.K, loss.target_domain
-    if isinstance(dom, OneHot):
+    if loss.kind.ideal_at_infinity:  # class scores: along one score
         return _along(loss, points, *_logit_line(k))
-    if isinstance(dom, Simplex):
+    if dom.on_simplex:
         return _along(loss, points, *_simplex_line(simplex_targets(k)[:2]))
-    if isinstance(dom, FiniteSet) and isinstance(loss.pred_domain, Interval) and loss.pred_domain.bounded:
-        lo, hi = dom.values[0], dom.values[-1]
-        return _along(loss, points, *_box_line(vector_targets(loss.kind, dom, k)[:2], lo, hi))
+    if dom.labels and isinstance(loss.pred_domain, Interval) and loss.pred_domain.bounded:
+        lo, hi = dom.labels[0], dom.labels[-1]
+        return _along(loss, points, *_box_line(dom.vector_targets(k)[:2], lo, hi))
     raise PlotSkipped(f"there is no plot along a line for a {loss.kind.name} loss with targets in {dom}")
 
 

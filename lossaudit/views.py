@@ -16,7 +16,6 @@ from typing import Callable
 import numpy as np
 
 from . import numeric
-from .kinds import Interval, Simplex
 
 
 class UndefinedLog:
@@ -124,7 +123,7 @@ def _scalar_views(loss) -> ScalarViews:
     if loss.expression is not None:
         from .symbolic import compilable, compile_numeric, derivative_in
         yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
-        positive = dom.lo >= 0
+        positive = dom.positive
         e = loss.bound_expression
         value = compile_numeric(e, (yp, yt))
         d1e = derivative_in(e, yp, positive)
@@ -161,7 +160,7 @@ def _fd(rule, value, dom):
 
 def _vector_views(loss) -> VectorViews:
     k = loss.K
-    simplex = isinstance(loss.pred_domain, Simplex)
+    simplex = loss.pred_domain.on_simplex
     P = projector(k)
     if loss.expression is not None:
         return _vector_expression_views(loss, k, simplex, P)
@@ -202,8 +201,7 @@ class _VectorDerivatives:
     def __init__(self, loss):
         self.loss = loss
         self.args = loss.pred_symbols + loss.true_symbols
-        dom = loss.pred_domain
-        self.positive = isinstance(dom, Simplex) or (isinstance(dom, Interval) and dom.lo >= 0)
+        self.positive = loss.pred_domain.positive
         self._grads = self._hess = None
 
     def grads(self) -> list:
@@ -264,13 +262,7 @@ def _vector_expression_views(loss, k: int, simplex: bool, P: np.ndarray) -> Vect
 
 def _room(loss, X: np.ndarray):
     """Per point, how far a finite-difference step may go and stay in the domain."""
-    dom = loss.pred_domain
-    if isinstance(dom, Simplex):
-        return X.min(axis=1)
-    if isinstance(dom, Interval):
-        gap = np.minimum(X - dom.lo, dom.hi - X).min(axis=1)
-        return np.where(np.isfinite(gap), gap, np.inf)
-    return None
+    return loss.pred_domain.room(X)
 
 
 def _pair(X, Y, k):

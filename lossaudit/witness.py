@@ -24,10 +24,9 @@ class Checker:
     """Evaluates a loss exactly (expression) or carefully (callable) at given predictions and target."""
 
     def __init__(self, loss):
-        from .kinds import Simplex
         self.loss = loss
         self.vector = loss.kind.vector
-        self.simplex = isinstance(loss.pred_domain, Simplex)  # points are put back on the simplex exactly
+        self.simplex = loss.pred_domain.on_simplex  # points are put back on the simplex exactly
         self.exact = loss.expression is not None
         if self.exact:
             from .symbolic import mp_evaluator
@@ -141,7 +140,7 @@ def kink_confirmed(chk: Checker, x0: float, y, direction=None) -> bool:
             if not all(mpmath.isfinite(v) for v in (left, right)):
                 return False
             return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
-    from .numeric import slope_gap
+    from .kinks import slope_gap
     f = lambda x: chk.loss.views.value(x, y)  # noqa: E731
     return slope_gap(f, float(x0), chk.loss.pred_domain)[2]
 

@@ -1,0 +1,194 @@
+"""The behaviour behind a kind's ideal: where the ideal prediction lies, how to move toward it, and
+which way lie gross errors. One rule per family of kinds; `Kind.rule` picks it (lossaudit.kinds).
+
+Kept apart from kinds.py so that the kind registry imports without numpy (the CLI reads it at start-up).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .domains import INF, Interval
+from .kinds import IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS
+from .numeric import PER_DECADE
+from .text import fmt
+
+
+def _scalar(value, x):
+    return float(value) if np.ndim(x) == 0 else value
+
+
+class TargetIdeal:
+    """The ideal prediction is the target itself (regression, positive, probability, distribution, box)."""
+
+    is_target = True
+    at_infinity = False
+
+    def point(self, y):
+        return tuple(float(v) for v in y) if isinstance(y, (tuple, list, np.ndarray)) else float(y)
+
+    def center(self, y: float, dom: Interval) -> float:
+        """A prediction to start paths and grids from: the target, else the middle of the domain."""
+        if dom.contains(y):
+            return float(y)
+        if dom.bounded:
+            return 0.5 * (dom.lo + dom.hi)
+        return float(min(max(y, dom.lo + 1.0), dom.hi - 1.0))
+
+    def toward(self, x, y):
+        return _scalar(np.sign(y - np.asarray(x, dtype=float)), x)
+
+    def overshoots(self, farther, closer, y):
+        return (np.asarray(closer) - y) * (np.asarray(farther) - y) < 0
+
+    def distance(self, x, y):
+        return np.abs(y - np.asarray(x, dtype=float))
+
+    def gross_directions(self, y: float, dom: Interval) -> list[int]:
+        if dom.bounded:  # probability: the wrong end is the one farther from the target
+            mid = 0.5 * (dom.lo + dom.hi)
+            return [-1] if y > mid else [+1] if y < mid else [-1, +1]
+        return [d for d, end in ((+1, dom.hi), (-1, dom.lo)) if math.isinf(end)]
+
+    def gross_error_paths(self, Y, dom, k: int, t, steps, rng) -> list:
+        if dom.on_simplex:
+            return _simplex_gross(Y, k, steps)
+        if dom.bounded:
+            return _box_gross(Y, dom, k, steps)
+        return [(f"|y_pred - y_true| -> inf along {fmt(np.round(d, 2))}", Y[None, :] + t[:, None] * d[None, :])
+                for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((3, k)))]
+
+    def ideal_inside(self, Y, dom) -> bool:
+        return bool(dom.inside(Y)[0])
+
+    def path_to_ideal(self, Y, dom):
+        steps = 10.0 ** -(np.arange(12 * PER_DECADE) / PER_DECADE)
+        centre = dom.centre(Y.size)
+        return Y[None, :] + steps[:, None] * (centre - Y)[None, :]
+
+    def segments_toward_ideal(self, X, Y, rng):
+        s = 1.0 - np.concatenate([[1.0], 10.0 ** -np.linspace(0.05, 6, 24)])
+        return X[:, None, :] + s[None, :, None] * (Y - X)[:, None, :]
+
+
+class MarginIdeal(TargetIdeal):
+    """The larger y_true·y_pred the better: the ideal lies at +∞ for y = +1 and at −∞ for y = −1."""
+
+    is_target = False
+    at_infinity = True
+
+    def point(self, y):
+        return INF if y > 0 else -INF
+
+    def center(self, y, dom) -> float:
+        return 0.0
+
+    def toward(self, x, y):
+        return _scalar(np.full(np.shape(x), 1.0 if y > 0 else -1.0), x)
+
+    def overshoots(self, farther, closer, y):
+        shape = np.broadcast(np.asarray(farther), np.asarray(closer)).shape
+        return np.zeros(shape, dtype=bool) if shape else False
+
+    def distance(self, x, y):
+        return np.full(np.shape(x), INF) if np.ndim(x) else INF
+
+    def gross_directions(self, y, dom) -> list[int]:
+        return [-1] if y > 0 else [+1]
+
+
+class TrueClassIdeal(TargetIdeal):
+    """The true class's score far above the others (logits): the ideal lies at infinity."""
+
+    is_target = False
+    at_infinity = True
+
+    def point(self, y):
+        return None
+
+    def gross_error_paths(self, Y, dom, k, t, steps, rng) -> list:
+        c = int(np.argmax(Y))
+        dirs = [-np.eye(k)[c]] + [np.eye(k)[j] for j in range(k) if j != c]
+        dirs.append(np.ones(k) - (k + 1) * np.eye(k)[c])
+        return [(f"the true class's margins -> -inf along {fmt(d)}", t[:, None] * d[None, :]) for d in dirs]
+
+    def ideal_inside(self, Y, dom) -> bool:
+        return False
+
+    def path_to_ideal(self, Y, dom):
+        u = Y - 1.0 / Y.size
+        t = 10.0 ** (np.arange(-2 * PER_DECADE, 2 * PER_DECADE + 1) / PER_DECADE)
+        return t[:, None] * u[None, :]
+
+    def segments_toward_ideal(self, X, Y, rng):
+        """From each sample along a random move that raises the true class's score above every other."""
+        c = int(np.argmax(Y))
+        D = rng.standard_normal(X.shape)
+        D[:, c] = np.max(np.delete(D, c, axis=1), axis=1) + rng.uniform(0.1, 1.0, size=X.shape[0])
+        s = np.concatenate([[0.0], 10.0 ** np.linspace(-3, 1.5, 24)])
+        return X[:, None, :] + s[None, :, None] * D[:, None, :]
+
+
+def _simplex_gross(Y, k, steps) -> list:
+    """y_pred_j -> 0 for each j with y_true_j > 0, the other entries in the target's proportions."""
+    out = []
+    for j in range(k):
+        if Y[j] <= 0:
+            continue
+        rest = Y.copy()
+        rest[j] = 0.0
+        rest = rest / rest.sum() if rest.sum() > 0 else np.full(k, 1.0 / (k - 1))
+        X = (1 - steps)[:, None] * rest[None, :]
+        X[:, j] = steps
+        out.append((f"y_pred_{j} -> 0", X))
+    return out
+
+
+def _box_gross(Y, dom, k, steps) -> list:
+    """Each y_pred_j, then all of them, toward the end of the box opposite y_true_j."""
+    lo, hi = dom.lo, dom.hi
+    mid = 0.5 * (lo + hi)
+    base = np.where(Y > mid, hi - 0.25 * (hi - lo), lo + 0.25 * (hi - lo))
+    opposite = np.where(Y > mid, lo, hi)
+    toward = np.sign(opposite - base)
+    out = []
+    for j in list(range(k)) + [None]:
+        X = np.tile(base, (steps.size, 1))
+        for c in range(k) if j is None else [j]:
+            X[:, c] = opposite[c] - toward[c] * (hi - lo) * steps
+        label = "every y_pred_j -> the end opposite y_true_j" if j is None else f"y_pred_{j} -> {fmt(opposite[j])}"
+        out.append((label, X))
+    return out
+
+
+def edge_paths(Y, dom, k: int, rng) -> list:
+    """(label, points (n, K)) toward every edge of the prediction domain: the simplex's faces, the box's
+    ends (and the target, a corner of the box), or infinity along coordinate and random directions."""
+    steps = 10.0 ** -np.arange(1, 13, dtype=float)
+    out = []
+    if dom.on_simplex:
+        for j in range(k):
+            rest = np.full(k, 1.0 / (k - 1))
+            rest[j] = 0.0
+            X = (1 - steps)[:, None] * rest[None, :]
+            X[:, j] = steps
+            out.append((f"y_pred_{j} -> 0", X))
+        return out
+    if dom.bounded:
+        base = dom.centre(k)
+        if np.all((Y >= dom.lo) & (Y <= dom.hi)):  # toward the target itself (a corner of the box)
+            out.append(("y_pred -> y_true", Y[None, :] + steps[:, None] * (base - Y)[None, :]))
+        for j in range(k):
+            for end in (dom.lo, dom.hi):
+                X = np.tile(base, (steps.size, 1))
+                X[:, j] = end + np.sign(base[j] - end) * (dom.hi - dom.lo) * steps
+                out.append((f"y_pred_{j} -> {fmt(end)}", X))
+        return out
+    t = 10.0 ** np.arange(0, 14, dtype=float)
+    for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((4, k))):
+        out.append((f"y_pred -> ∞ along {fmt(np.round(d, 2))}", t[:, None] * d[None, :]))
+    return out
+
+
+RULES = {IDEAL_TARGET: TargetIdeal(), IDEAL_MARGIN: MarginIdeal(), IDEAL_TRUE_CLASS: TrueClassIdeal()}

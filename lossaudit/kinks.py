@@ -1,0 +1,331 @@
+"""Kinks: where x ↦ L(x, y) switches branch, its one-sided derivatives there, and probing across them.
+
+One place for what differentiability, smoothness, sparsity and convexity ask
+about breakpoints: exact breakpoints and one-sided derivatives for expressions
+(sympy structure), numeric location by zooming in for callables, and kinks
+along lines through the domain for vector kinds. Functions take the analysis
+`Context` (for its views, targets and memo); `Context` memoizes their results.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+
+from .domains import Interval
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A point where x ↦ L(x, y) is not differentiable: its one-sided derivatives (±inf for a jump)."""
+
+    point: float
+    left: float
+    right: float
+    jump: bool = False       # the value itself jumps (not continuous there)
+    exact: object = None     # the sympy number, when known exactly
+
+
+class VectorKink(NamedTuple):
+    """A confirmed kink along a line through a vector prediction domain."""
+
+    y: tuple
+    point: list
+    direction: list
+    left: float
+    right: float
+    jump: bool
+
+
+@dataclass(frozen=True)
+class VectorScan:
+    """What scanning lines through the domain found: the first confirmed kink (or None), and whether
+    any line met a switch of |.|, max, ... inside the domain (or was scanned numerically, which makes
+    no claim that nothing switches)."""
+
+    kink: VectorKink | None
+    switches: bool
+
+
+# ---------------------------------------------------------------------------
+# Scalar kinds
+
+def breakpoints(ctx, y: float) -> list[float]:
+    """Where x ↦ L(x, y) switches branch or may lose smoothness: exact when possible, else found numerically."""
+    if ctx.has_expression:
+        st = ctx.structure(y)
+        if st is not None:
+            from .symbolic import to_float
+            return [to_float(b) for b in st.breakpoints]
+    return numeric_kinks(ctx, y)
+
+
+def numeric_kinks(ctx, y: float) -> list[float]:
+    from .numeric import scalar_grid
+    grid = scalar_grid(ctx.dom, ctx.center(y), ctx.rng("kinks", y), 400)
+    f = lambda x: ctx.views.value(x, y)  # noqa: E731
+    return find_kinks(f, grid, ctx.dom)
+
+
+def kinks(ctx, y: float) -> list:
+    """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives."""
+    found = None
+    if ctx.has_expression:
+        found = exact_kinks_of(ctx.concrete_case(y), ctx.seconds)
+    if found is None:
+        f = lambda x: ctx.views.value(x, y)  # noqa: E731
+        found = []
+        for b in ctx.breakpoints(y):
+            left, right, is_kink = slope_gap(f, b, ctx.dom)
+            if is_kink:
+                found.append(Kink(b, left, right, value_jumps(f, b, ctx.dom)))
+    return found
+
+
+def exact_kinks_at(ctx, y: float):
+    """Kinks at a target outside the audited ones (exact structure only; not cached)."""
+    from . import symbolic as S
+    case = S.concrete_case(ctx.loss, y)
+    return exact_kinks_of(case, ctx.seconds)
+
+
+def exact_kinks_of(case, seconds):
+    """The kinks of one symbolic case from its exact structure, or None when the structure is unknown."""
+    from . import symbolic as S
+    st = S.structure(case, seconds)
+    if st is None:
+        return None
+    found = []
+    for b in st.breakpoints:
+        sides = one_sided_derivatives(case, st, b, seconds)
+        if sides is None:
+            return None
+        left, right, continuous = sides
+        if not (left == right and math.isfinite(left)):
+            found.append(Kink(S.to_float(b), left, right, not continuous, b))
+    return found
+
+
+def one_sided_derivatives(case, st, b, seconds):
+    """(left, right, continuous): one-sided derivatives at breakpoint b, exactly; ±inf where the value jumps."""
+    from . import symbolic as S
+    rows = S.breakpoint_orders(case, b, seconds, max_order=1)
+    fb = S.value_at(case, b, seconds)
+    if fb is None or not S.is_finite_number(fb) or rows[0][0] is None or rows[0][1] is None:
+        return None
+    left_piece, right_piece = st.piece_left_of(b), st.piece_right_of(b)
+    out = []
+    continuous = True
+    for side, limit, piece in (("-", rows[0][0], left_piece), ("+", rows[0][1], right_piece)):
+        gap = S.sign_of(fb - limit) if S.is_finite_number(limit) else None
+        if gap is None and not S.is_finite_number(limit):
+            return None
+        if gap:
+            # the value jumps: the difference quotient runs off to ±inf
+            continuous = False
+            out.append(math.copysign(math.inf, gap if side == "-" else -gap))
+            continue
+        d = S.one_sided(S.derivative(piece.expr), b, side, seconds)
+        if d is None:
+            return None
+        out.append(S.to_float(d))
+    return out[0], out[1], continuous
+
+
+# ---------------------------------------------------------------------------
+# Vector kinds: kinks along lines
+
+def lines(ctx, y, count: int = 6) -> list:
+    """Lines through the prediction domain, p + s·d for s in (s_lo, s_hi), with simple numbers.
+
+    p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
+    direction (e_i − e_j on the simplex), so kinks along them land on simple points.
+    """
+    rng = ctx.rng("lines", tuple(y))
+    k = ctx.loss.K
+    dom = ctx.loss.pred_domain
+    out = []
+    for n in range(count):
+        i, j = int(rng.integers(0, k)), int(rng.integers(0, k - 1))
+        j = j if j < i else j + 1
+        d = [0.0] * k
+        if dom.on_simplex:
+            parts = rng.multinomial(100 - k, np.ones(k) / k) + 1
+            p = [float(v) / 100 for v in parts]
+            d[i], d[j] = 1.0, -1.0
+            out.append((p, d, -p[i], p[j]))
+            continue
+        d[i] = 1.0
+        if n % 2:
+            d[j] = -1.0
+        if dom.bounded:
+            p = [round(float(v), 2) for v in rng.uniform(dom.lo + 0.05 * (dom.hi - dom.lo),
+                                                          dom.hi - 0.05 * (dom.hi - dom.lo), size=k)]
+            # the ends in exact arithmetic: a float end a hair beyond the box would let the box's own
+            # boundary pass for a kink inside it
+            q = [Fraction(repr(v)) for v in p]
+            lo_b, hi_b = Fraction(repr(float(dom.lo))), Fraction(repr(float(dom.hi)))
+            lo = max([lo_b - q[i]] + ([q[j] - hi_b] if n % 2 else []))
+            hi = min([hi_b - q[i]] + ([q[j] - lo_b] if n % 2 else []))
+            out.append((p, d, lo, hi))
+        else:
+            p = [round(float(v), 1) for v in rng.normal(0, 2, size=k)]
+            out.append((p, d, -np.inf, np.inf))
+    return out
+
+
+def line_kinks(ctx, y, p, d, s_lo, s_hi) -> tuple[list, bool]:
+    """(kinks, switches): the (s, left, right, jump) kinks of s ↦ L(p + s·d, y), exact for expressions,
+    numeric otherwise; switches: some |.|, max, ... switches on the line (always True when numeric)."""
+    from . import symbolic as S
+    if ctx.has_expression:
+        case = S.line_case(ctx.loss, y, p, d, s_lo, s_hi)
+        st = S.structure(case, ctx.seconds)
+        if st is not None:
+            out = []
+            for b in st.breakpoints:
+                sides = one_sided_derivatives(case, st, b, ctx.seconds)
+                if sides is not None and not (sides[0] == sides[1] and math.isfinite(sides[0])):
+                    out.append((S.to_float(b), sides[0], sides[1], not sides[2]))
+            return out, bool(st.breakpoints)
+    return _numeric_line_kinks(ctx, y, p, d, s_lo, s_hi), True
+
+
+def _numeric_line_kinks(ctx, y, p, d, s_lo, s_hi) -> list:
+    from .numeric import scalar_grid
+    P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
+    f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
+    dom = Interval(float(s_lo), float(s_hi))
+    grid = scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
+    out = []
+    for s0 in find_kinks(f, grid, dom, max_kinks=3):
+        left, right, is_kink = slope_gap(f, s0, dom)
+        if is_kink:
+            out.append((s0, left, right, value_jumps(f, s0, dom)))
+    return out
+
+
+def vector_scan(ctx) -> VectorScan:
+    """Scan lines through the domain for every target, up to the first confirmed kink."""
+    from .witness import Checker, kink_confirmed
+    chk = Checker(ctx.loss)
+    switches = False
+    for y in ctx.targets:
+        for p, d, s_lo, s_hi in ctx.lines(y):
+            found, switched = line_kinks(ctx, y, p, d, s_lo, s_hi)
+            switches = switches or switched
+            for s0, left, right, jump in found:
+                point = [pi + s0 * di for pi, di in zip(p, d)]
+                if kink_confirmed(chk, point, list(y), d):
+                    return VectorScan(VectorKink(y, point, d, left, right, jump), switches)
+    return VectorScan(None, switches)
+
+
+# ---------------------------------------------------------------------------
+# Kinks of a one-dimensional function, found numerically (callables; expressions solve for them)
+
+def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[float]:
+    """Points where the slope of f jumps, located to ~1e-12 relative by zooming in.
+
+    At a kink the largest jump between neighbouring difference quotients stays of
+    the same size as the window shrinks; for a smooth f it shrinks with the window.
+    All candidates are zoomed together, one vectorised call of f per step.
+    """
+    x = np.asarray(grid, dtype=float)
+    v = f(x)
+    ok = np.isfinite(v)
+    x, v = x[ok], v[ok]
+    if x.size < 5:
+        return []
+    s = np.diff(v) / np.diff(x)
+    jumps = np.abs(np.diff(s))
+    score = jumps / (np.abs(s[:-1]) + np.abs(s[1:]) + 1e-300)
+    cand = np.flatnonzero(score > 1e-3)
+    if cand.size == 0:
+        return []
+    cand = cand[np.argsort(-score[cand])][:1000]
+    centre, half = x[cand + 1], np.maximum(x[cand + 2] - x[cand + 1], x[cand + 1] - x[cand])
+    history: list = []
+    t = np.linspace(-1.0, 1.0, 9)
+    for _ in range(60):
+        pts = centre[:, None] + half[:, None] * t[None, :]
+        vals = f(pts.ravel()).reshape(pts.shape)
+        with np.errstate(all="ignore"):
+            sl = np.diff(vals, axis=1) / np.diff(pts, axis=1)
+        jm = np.abs(np.diff(sl, axis=1))
+        jm = np.where(np.isfinite(jm), jm, 0.0)
+        j = np.argmax(jm, axis=1)
+        best = jm[np.arange(jm.shape[0]), j]
+        # a kink keeps its jump as the window halves; a smooth bend loses it (1/8 over 3 halvings)
+        keep = best >= 0.3 * history[-3] if len(history) >= 3 else np.ones(best.size, dtype=bool)
+        history = [h[keep] for h in history] + [best[keep]]
+        centre, half = pts[np.arange(pts.shape[0]), j + 1][keep], half[keep] / 2
+        if centre.size == 0 or np.all(half <= 1e-13 * np.maximum(1.0, np.abs(centre))):
+            break
+    alive = np.ones(centre.size, dtype=bool)
+    found: list[float] = []
+    for c, live in zip(centre, alive):
+        if not live or not (dom.lo < c < dom.hi):
+            continue
+        c = snap(c, lambda z: slope_gap(f, z, dom)[2])
+        if c is not None and all(abs(c - k) > 1e-8 * max(1.0, abs(c)) for k in found):
+            found.append(float(c))
+        if len(found) >= max_kinks:
+            break
+    return sorted(found)
+
+
+def snap(x: float, ok) -> float | None:
+    """The simplest number within 1e-9 (relative) of x for which ok(number) holds; None if none does."""
+    from .numeric import nice_numbers
+    for nice in [0.0] + nice_numbers(x):
+        if abs(nice - x) <= 1e-9 * max(1.0, abs(x)) and ok(nice):
+            return nice
+    return None
+
+
+def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
+    """(left slope, right slope, is a kink) at x0.
+
+    A kink's one-sided difference quotients converge to different limits; at a
+    point like 0 for |x|^1.5 they differ at every step but their gap shrinks with h.
+    """
+    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 10, dtype=float)
+    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
+    if hs.size < 4:
+        return math.nan, math.nan, False
+    f0 = f(np.array([x0]))[0]
+    with np.errstate(all="ignore"):
+        right = (f(x0 + hs) - f0) / hs
+        left = (f0 - f(x0 - hs)) / hs
+    if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))) or not np.isfinite(f0):
+        return math.nan, math.nan, False
+    gap = np.abs(right - left)
+    scale = max(1.0, float(np.max(np.abs(left[-3:]))), float(np.max(np.abs(right[-3:]))))
+    jump = abs(f(x0 + hs[-1:])[0] - f0) + abs(f0 - f(x0 - hs[-1:])[0])
+    if jump > 1e-6 * max(1.0, abs(f0)) and gap[-1] > 1e3 * max(1.0, gap[0]):
+        return _limit(left), _limit(right), True  # a jump in the value itself
+    kink = gap[-1] > 1e-6 * scale and gap[-1] > 0.5 * gap[-3]
+    return _limit(left), _limit(right), bool(kink)
+
+
+def value_jumps(f, x0: float, dom: Interval) -> bool:
+    """Does f itself jump at x0 (its one-sided limits differ from each other or from f(x0))?"""
+    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(6, 11, dtype=float)
+    hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
+    if hs.size < 2:
+        return False
+    f0 = f(np.array([x0]))[0]
+    gaps = np.maximum(np.abs(f(x0 + hs) - f0), np.abs(f(x0 - hs) - f0))
+    return bool(gaps[-1] > 1e-6 * max(1.0, abs(f0)) and gaps[-1] > 0.5 * gaps[0])
+
+
+def _limit(q: np.ndarray) -> float:
+    """The limit of difference quotients at h = 10^-2 ... 10^-9: extrapolated, or ±inf if they blow up."""
+    if abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
+        return math.copysign(math.inf, q[-1])
+    rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
+    return float(rich[len(rich) // 2])
