@@ -11,6 +11,11 @@ A property module holds its SPEC, its counterexample `search(ctx)`, its proof
 whole) and its sentences (`proved`, `sampled`); properties/_template.py runs them
 in that order. `decide` here turns the ways a decision can fail to finish (a
 callable that raises, a value that is not finite) into an honest `unknown`.
+
+Adding a property: write properties/NEW.py with SPEC (its `order` places its
+column), `search`, `sampled` and, if it can be proved, `prove_case`/`prove` and
+`proved`; add its name to BUILTIN; add its rows of expected verdicts to the tests.
+The CLI, `explain`, every output format and the docs pages read the registry.
 """
 from __future__ import annotations
 
