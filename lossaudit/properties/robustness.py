@@ -9,7 +9,7 @@ import numpy as np
 from .. import numeric
 from ..analysis import Context, fmt
 from ..kinds import IDEAL_MARGIN, Interval, OneHot, Simplex
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from . import PropertySpec
 
 SPEC = PropertySpec(
@@ -53,8 +53,8 @@ def search(ctx: Context):
         if ORDER[grade] > ORDER[worst]:
             worst = grade
     if not limits:
-        return Verdict(PROPERTY, "unknown", "none",
-                       "Could not follow the gradient toward any gross error (values not finite).", {})
+        return unknown(PROPERTY,
+                       "Could not follow the gradient toward any gross error (values not finite).")
     return worst, numeric.tidy(max(limits)), paths
 
 

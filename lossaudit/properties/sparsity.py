@@ -9,7 +9,7 @@ import numpy as np
 from .. import numeric
 from ..analysis import Context, fmt
 from ..kinds import FiniteSet, OneHot, Simplex, points_inside
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker
 from . import PropertySpec
 from ._convex import convex_proof
@@ -190,7 +190,7 @@ def _vector_search(ctx: Context):
         if rep is None and norms:
             rep = (y, x_star, min(float(np.min(g)) for _, g in norms))
     if rep is None:
-        return Verdict(PROPERTY, "unknown", "none", "Could not approach any minimizer from outside.", {})
+        return unknown(PROPERTY, "Could not approach any minimizer from outside.")
     return rep
 
 
