@@ -17,10 +17,21 @@ from typing import List, Optional
 import typer
 
 from ._version import __version__
+from .properties import names as property_names
+from .render import FORMATS
 
+
+def _words(items, last: str = "and") -> str:
+    """a, b and c"""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+# the help lists what the registries hold: a registered property or format shows up here by itself
+PROPERTY_LIST = _words(property_names())
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Decide which properties a loss function really has: convexity, differentiability, "
-                       "smoothness, robustness, sparsity and monotonicity, each with a proof or a counterexample.")
+                  help=f"Decide which properties a loss function really has: {PROPERTY_LIST}, each with a proof "
+                       "or a counterexample.")
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -104,10 +115,13 @@ def audit(
                                                             "probability, logits, distribution, vector)."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
     param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
-    fmt: str = typer.Option("table", "--format", help="table, json, markdown, latex, html, rst or csv."),
+    fmt: str = typer.Option("table", "--format", help=f"{_words(FORMATS, 'or')}."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
-    prop: Optional[str] = typer.Option(None, "--property", help="Decide only these properties (comma-separated)."),
-    require: Optional[str] = typer.Option(None, "--require", help="Mark the losses for which all of these hold."),
+    prop: Optional[str] = typer.Option(None, "--property", help="Decide only these properties (comma-separated): "
+                                                                 f"{PROPERTY_LIST}."),
+    require: Optional[str] = typer.Option(None, "--require", help="Mark the losses for which all of these hold "
+                                                                  "(a property not applicable to a loss's kind "
+                                                                  "does not hold)."),
     seed: int = typer.Option(0, "--seed", help="The sampling seed (same seed, same output)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Sample points per property and target."),
     pred_domain: Optional[str] = typer.Option(None, "--pred-domain", help='Prediction domain, e.g. "(0, inf)".'),
@@ -119,7 +133,6 @@ def audit(
 ):
     """Audit built-in losses, an expression, or a Python callable."""
     from .errors import LossAuditError
-    from .render import FORMATS
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
@@ -235,7 +248,7 @@ def show(name: str = typer.Argument(..., help="A built-in loss (name or alias)."
 
 @app.command()
 @handles_errors
-def explain(prop: str = typer.Argument(..., metavar="PROPERTY", help="One of the six properties."),
+def explain(prop: str = typer.Argument(..., metavar="PROPERTY", help=f"One of: {PROPERTY_LIST}."),
             quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
     """The definition of a property, why it matters, how it is decided, and built-ins where it holds or fails."""
     from rich.console import Console

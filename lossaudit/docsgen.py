@@ -21,6 +21,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 from .render import cells, html, markdown
+from .verdict import NOT_APPLICABLE
 from .render.markdown import escape as md_escape
 
 FORMATS = {"markdown": "md", "html": "html"}
@@ -147,8 +148,20 @@ def facts(result, report) -> list[tuple[str, str]]:
     return rows
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def properties_phrase(report) -> str:
+    """How many properties the report audits, in words ("two properties")."""
+    n = len(report.properties)
+    word = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    return f"{word} propert{'ies' if n != 1 else 'y'}"
+
+
 def verdict_head(v) -> str:
     """"holds, by proof — C1" (plain text)."""
+    if v.verdict == NOT_APPLICABLE:
+        return "not applicable"
     how = {"proof": "by proof", "sampled": "by sampling (not proved)", "counterexample": "by a counterexample",
            "none": "undecided"}[v.method]
     fig = cells.figure(v)
@@ -188,8 +201,8 @@ def markdown_index(report, slugs: dict, plots_drawn: bool) -> str:
     n = len(report.results)
     title = "Loss function reference" if n > 1 else f"{report.results[0].name}: lossaudit reference"
     parts = [f"<!-- {GENERATED} -->", f"# {title}", "",
-             f"{n} loss{'es' if n != 1 else ''}, each audited by lossaudit for six properties. Every verdict "
-             "is computed, never typed in: a proof (P), a sampled check (S), or a counterexample that "
+             f"{n} loss{'es' if n != 1 else ''}, each audited by lossaudit for {properties_phrase(report)}. "
+             "Every verdict is computed, never typed in: a proof (P), a sampled check (S), or a counterexample that "
              "re-checks (✗). A cell links to the evidence on the loss's page; its footnote says in one "
              "sentence how the verdict was reached.", ""]
     if not plots_drawn:
@@ -237,7 +250,7 @@ def _md_parameters(loss) -> list[str]:
 
 
 def _md_verdicts(result) -> list[str]:
-    out = ["## Properties", "", md_escape(cells.LEGEND), ""]
+    out = ["## Properties", "", md_escape(cells.legend(result.verdicts.values())), ""]
     for prop, v in result.verdicts.items():
         out += [f"### {prop}", "", f"**{cells.MARKS[v.verdict]} {md_escape(verdict_head(v))}**", "",
                 md_escape(v.detail), ""]
@@ -274,7 +287,8 @@ def html_index(report, slugs: dict, plots_drawn: bool) -> str:
     n = len(report.results)
     title = "Loss function reference" if n > 1 else f"{report.results[0].name}: lossaudit reference"
     body = (f"<!-- {html_escape(GENERATED)} -->\n<h1>{html_escape(title)}</h1>\n"
-            f"<p>{n} loss{'es' if n != 1 else ''}, each audited by lossaudit for six properties. Every verdict "
+            f"<p>{n} loss{'es' if n != 1 else ''}, each audited by lossaudit for {properties_phrase(report)}. "
+            "Every verdict "
             "is computed, never typed in: a proof (P), a sampled check (S), or a counterexample that re-checks "
             "(✗). Hover a cell for how its verdict was reached; follow it for the evidence.</p>\n")
     if not plots_drawn:
@@ -318,10 +332,10 @@ def _html_parameters(loss) -> list[str]:
 
 def _html_verdicts(result) -> list[str]:
     e = html_escape
-    out = ["<h2>Properties</h2>", f'<p class="legend">{e(cells.LEGEND)}</p>']
+    out = ["<h2>Properties</h2>", f'<p class="legend">{e(cells.legend(result.verdicts.values()))}</p>']
     for prop, v in result.verdicts.items():
         out += [f'<h3 id="{e(prop)}">{e(prop)}</h3>',
-                f'<p><span class="v {v.verdict}">&nbsp;{e(cells.MARKS[v.verdict])}&nbsp;</span> '
+                f'<p><span class="v {cells.css_class(v)}">&nbsp;{e(cells.MARKS[v.verdict])}&nbsp;</span> '
                 f"<strong>{e(verdict_head(v))}</strong></p>", f"<p>{e(v.detail)}</p>"]
         if shows_evidence(v):
             out.append(f"<details><summary>evidence</summary><pre>{e(evidence_json(v))}</pre></details>")

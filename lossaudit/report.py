@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ._version import __version__
-from .verdict import FAILS, HOLDS, PROPERTIES, UNKNOWN, Verdict
+from .verdict import FAILS, HOLDS, NOT_APPLICABLE, UNKNOWN, Verdict, property_names
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Report:
     """The result of an audit: one LossResult per loss, in the order audited."""
 
     results: list
-    properties: tuple = PROPERTIES
+    properties: tuple = field(default_factory=property_names)
     seed: int = 0
     samples: int = 0
     require: tuple | None = None
@@ -81,7 +81,7 @@ class Report:
     # -- access ---------------------------------------------------------------------
     def __getitem__(self, key: str):
         """report["huber"] -> its LossResult; report["convexity"] -> the Verdict when one loss was audited."""
-        if key in PROPERTIES:
+        if key in property_names():
             if len(self.results) != 1:
                 raise KeyError(f"{len(self.results)} losses were audited; index by loss name first "
                                f"(report[name][{key!r}])")
@@ -103,8 +103,8 @@ class Report:
         return all(r.qualifies for r in self.results) if self.require else True
 
     def counts(self) -> dict:
-        """How many verdicts of each kind: {"holds": n, "fails": n, "unknown": n}."""
-        c = {HOLDS: 0, FAILS: 0, UNKNOWN: 0}
+        """How many verdicts of each kind: {"holds": n, "fails": n, "unknown": n, "not applicable": n}."""
+        c = {HOLDS: 0, FAILS: 0, UNKNOWN: 0, NOT_APPLICABLE: 0}
         for r in self.results:
             for v in r.verdicts.values():
                 c[v.verdict] += 1
@@ -114,7 +114,8 @@ class Report:
         c = self.counts()
         text = (f"{len(self.results)} loss{'es' if len(self.results) != 1 else ''} audited, "
                 f"{len(self.properties)} propert{'ies' if len(self.properties) != 1 else 'y'}: "
-                f"{c[HOLDS]} hold, {c[FAILS]} fail, {c[UNKNOWN]} unknown (seed {self.seed})")
+                f"{c[HOLDS]} hold, {c[FAILS]} fail, {c[UNKNOWN]} unknown"
+                + (f", {c[NOT_APPLICABLE]} not applicable" if c[NOT_APPLICABLE] else "") + f" (seed {self.seed})")
         if self.require:
             n = sum(1 for r in self.results if r.qualifies)
             text += f"; {n} of {len(self.results)} qualify for {', '.join(self.require)}"
@@ -152,5 +153,6 @@ class Report:
 
 
 def qualify(result: LossResult, require: tuple) -> bool:
-    """A loss qualifies when every required property holds."""
+    """A loss qualifies when every required property holds (`not applicable` does not qualify: a property
+    required of a loss whose kind it is not defined for is not one the loss has)."""
     return all(result.verdicts.get(p) is not None and result.verdicts[p].verdict == HOLDS for p in require)

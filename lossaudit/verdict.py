@@ -1,47 +1,68 @@
-"""Verdicts: one per (loss, property), with the method and the evidence behind it."""
+"""Verdicts: one per (loss, property), with the method and the evidence behind it.
+
+A verdict is `holds`, `fails`, `unknown` (neither could be shown: the reason is
+in the detail) or `not applicable` (the property's definition does not apply to
+the loss's kind). Both enums are str-valued, so JSON and comparisons with plain
+strings are unchanged. The properties themselves live in the registry
+(lossaudit.properties); PROPERTIES and parse_properties read it.
+"""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .errors import UnknownPropertyError
 
 
-class Property(str, Enum):
-    CONVEXITY = "convexity"
-    DIFFERENTIABILITY = "differentiability"
-    SMOOTHNESS = "smoothness"
-    ROBUSTNESS = "robustness"
-    SPARSITY = "sparsity"
-    MONOTONICITY = "monotonicity"
-
-    def __str__(self) -> str:
-        return self.value
+class Outcome(StrEnum):
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not applicable"
 
 
-PROPERTIES: tuple[str, ...] = tuple(p.value for p in Property)
+class Method(StrEnum):
+    PROOF = "proof"
+    SAMPLED = "sampled"
+    COUNTEREXAMPLE = "counterexample"
+    NONE = "none"
 
-HOLDS, FAILS, UNKNOWN = "holds", "fails", "unknown"
-PROOF, SAMPLED, COUNTEREXAMPLE, NONE = "proof", "sampled", "counterexample", "none"
+
+HOLDS, FAILS, UNKNOWN, NOT_APPLICABLE = Outcome
+PROOF, SAMPLED, COUNTEREXAMPLE, NONE = Method
+
+
+def property_names() -> tuple[str, ...]:
+    """The registered properties, in their order (the registry decides)."""
+    from .properties import names
+    return names()
+
+
+def __getattr__(name):
+    # PROPERTIES reads the registry when it is asked for, so a property registered later is included
+    if name == "PROPERTIES":
+        return property_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_properties(text: str | list | tuple | None) -> tuple[str, ...]:
     """"convexity,smoothness" or a list -> the properties in canonical order; unknown names raise."""
+    known = property_names()
     if text is None:
-        return PROPERTIES
+        return known
     names = text.split(",") if isinstance(text, str) else list(text)
     wanted = []
     for raw in names:
         name = str(raw).strip().lower()
         if not name:
             continue
-        if name not in PROPERTIES:
-            raise UnknownPropertyError(f"unknown property {raw!r}; the properties are: {', '.join(PROPERTIES)}")
+        if name not in known:
+            raise UnknownPropertyError(f"unknown property {raw!r}; the properties are: {', '.join(known)}")
         wanted.append(name)
     if not wanted:
-        raise UnknownPropertyError(f"no property named in {text!r}; the properties are: {', '.join(PROPERTIES)}")
-    return tuple(p for p in PROPERTIES if p in wanted)
+        raise UnknownPropertyError(f"no property named in {text!r}; the properties are: {', '.join(known)}")
+    return tuple(p for p in known if p in wanted)
 
 
 def plain(value):
@@ -70,22 +91,22 @@ def plain(value):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer for one property: holds / fails / unknown, how it was reached, and why.
+    """The answer for one property: holds / fails / unknown / not applicable, how it was reached, and why.
 
     extras carries the figures a property adds at the top level of its JSON entry:
     smoothness "constant", robustness "grade", differentiability "class", ...
     """
 
     property: str
-    verdict: str
-    method: str
+    verdict: Outcome
+    method: Method
     detail: str
     evidence: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        assert self.verdict in (HOLDS, FAILS, UNKNOWN), self.verdict
-        assert self.method in (PROOF, SAMPLED, COUNTEREXAMPLE, NONE), self.method
+        object.__setattr__(self, "verdict", Outcome(self.verdict))  # a plain string is accepted and checked
+        object.__setattr__(self, "method", Method(self.method))
         object.__setattr__(self, "evidence", plain(self.evidence))
         object.__setattr__(self, "extras", plain(self.extras))
 
@@ -94,7 +115,7 @@ class Verdict:
         return self.verdict == HOLDS
 
     def to_dict(self) -> dict:
-        out = {"verdict": self.verdict, "method": self.method, "detail": self.detail,
+        out = {"verdict": self.verdict.value, "method": self.method.value, "detail": self.detail,
                "evidence": self.evidence}
         out.update(self.extras)
         return out
@@ -108,3 +129,8 @@ class Verdict:
 
 def unknown(prop: str, reason: str, evidence: dict | None = None, **extras) -> Verdict:
     return Verdict(prop, UNKNOWN, NONE, reason, evidence or {}, extras)
+
+
+def not_applicable(prop: str, reason: str) -> Verdict:
+    """The property's definition does not apply (to this kind): neither holds nor fails."""
+    return Verdict(prop, NOT_APPLICABLE, NONE, reason)

@@ -1,32 +1,118 @@
-"""One module per property; each exposes decide(loss, budget) -> Verdict.
+"""The property registry: one module per property, each declaring itself with a SPEC.
 
-`decide(prop, loss, budget)` here runs one of them and turns the ways a decision
-can fail to finish (a callable that raises, a value that is not finite, a
-deadline) into an honest `unknown` with the reason.
+    names()                  the registered properties, in order
+    spec(name), specs()      their PropertySpec (title, definition, why, method, table figure, kinds)
+    module(name)             the module (or module-like object) that decides it
+    register(module)         add a property (its module.SPEC); unregister(name) removes it
+    decide(name, loss, budget) -> Verdict
+
+A property module holds its SPEC, its counterexample `search(ctx)`, its proof
+(`prove_case(ctx, case)` per symbolic case and/or `prove(ctx)` for the loss as a
+whole) and its sentences (`proved`, `sampled`); properties/_template.py runs them
+in that order. `decide` here turns the ways a decision can fail to finish (a
+callable that raises, a value that is not finite) into an honest `unknown`.
+
+Adding a property: write properties/NEW.py with SPEC (its `order` places its
+column), `search`, `sampled` and, if it can be proved, `prove_case`/`prove` and
+`proved`; add its name to BUILTIN; add its rows of expected verdicts to the tests.
+The CLI, `explain`, every output format and the docs pages read the registry.
 """
 from __future__ import annotations
 
 import importlib
 import os
+from dataclasses import dataclass
+from typing import Callable
 
 from ..callables import CallableFailure
-from ..verdict import HOLDS, PROPERTIES, Verdict, unknown
+from ..verdict import HOLDS, Verdict, unknown
+
+BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity")
 
 
-def module(prop: str):
-    return importlib.import_module(f"{__name__}.{prop}")
+def no_figure(_verdict) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """What a property is, for everything that lists, explains or shows it.
+
+    figure: Verdict -> the short figure a table cell adds ("L=2", "bounded", "C1"), "" for none;
+    figure_legend: how the legend names that figure ("its constant L"); csv_figure: the extras key
+    the CSV exports as `<name>_<key>`; kinds: the kind names the definition applies to (None: all).
+    """
+
+    name: str
+    title: str
+    definition: str
+    why: str
+    method: str
+    figure: Callable = no_figure
+    figure_legend: str = ""
+    csv_figure: str | None = None
+    kinds: frozenset | None = None
+    order: int = 100
+
+    def applies_to(self, kind) -> bool:
+        return self.kinds is None or kind.name in self.kinds
+
+
+_REGISTRY: dict = {}   # name -> (spec, module)
+_loaded = False
+
+
+def _builtins() -> dict:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for name in BUILTIN:
+            register(importlib.import_module(f"{__name__}.{name}"))
+    return _REGISTRY
+
+
+def register(mod) -> PropertySpec:
+    """Register a property module (anything with a SPEC, a `search` and a `sampled`); returns its spec."""
+    _builtins()
+    spec = mod.SPEC
+    if spec.name in _REGISTRY and _REGISTRY[spec.name][1] is not mod:
+        raise ValueError(f"a property named {spec.name!r} is already registered")
+    _REGISTRY[spec.name] = (spec, mod)
+    return spec
+
+
+def unregister(name: str) -> None:
+    _builtins().pop(name, None)
+
+
+def specs() -> tuple[PropertySpec, ...]:
+    """Every registered spec, by order (registration order among equal orders)."""
+    return tuple(sorted((s for s, _ in _builtins().values()), key=lambda s: s.order))
+
+
+def names() -> tuple[str, ...]:
+    return tuple(s.name for s in specs())
+
+
+def spec(name: str) -> PropertySpec:
+    return _builtins()[name][0]
+
+
+def module(name: str):
+    return _builtins()[name][1]
 
 
 def decide(prop: str, loss, budget) -> Verdict:
     """The verdict for one property; `unknown` with a reason instead of an exception."""
-    if prop not in PROPERTIES:
+    if prop not in _builtins():
         raise ValueError(prop)
     import numpy as np
+    from ._template import run
     log = loss.views.log
     log.clear()
     try:
         with np.errstate(all="ignore"):  # overflow far out is expected and handled; keep stderr clean
-            verdict = module(prop).decide(loss, budget)
+            verdict = run(module(prop), loss, budget)
         return _unless_undefined(verdict, loss, log)
     except CallableFailure as exc:
         return unknown(prop, exc.reason, {"example": exc.example} if exc.example else None)

@@ -1,11 +1,39 @@
-"""Differentiability: ŷ ↦ L(ŷ, y) is differentiable at every point of the open prediction domain.
+"""Differentiability: ŷ ↦ L(ŷ, y) is differentiable at every point of the open prediction domain (see SPEC)."""
 
-Only the first derivative counts: a jump in the second derivative (Huber at
-|ŷ − y| = δ) is not a failure. The verdict also reports the class (discontinuous,
-C0, C1, C2, C-infinity) and flags a loss whose gradient is zero almost
-everywhere (0-1 loss, accuracy): such a loss is useless to a gradient method.
+from __future__ import annotations
 
-Method:
+import numpy as np
+
+from .. import numeric
+from ..analysis import Context, fmt
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
+from ..witness import Checker, kink_confirmed
+from . import PropertySpec
+
+CLASSES = ("discontinuous", "C0", "C1", "C2", "C-infinity")
+
+
+def _figure(verdict) -> str:
+    """The class ("C1", "C∞", "jump"), and ", flat" when the gradient is zero almost everywhere."""
+    cls = verdict.extras.get("class")
+    if not cls:
+        return ""
+    cls = cls.replace("C-infinity", "C∞").replace("discontinuous", "jump")
+    return cls + (", flat" if verdict.extras.get("gradient_zero_almost_everywhere") else "")
+
+
+SPEC = PropertySpec(
+    name="differentiability", title="Differentiability", order=20,
+    definition="ŷ ↦ L(ŷ, y) is differentiable at every point of the open prediction domain. Only the first "
+               "derivative counts: a jump in the second derivative (Huber at |ŷ − y| = δ) is not a failure. The "
+               "verdict also reports the class (discontinuous, C0, C1, C2, C-infinity) and flags a loss whose "
+               "gradient is zero almost everywhere (0-1 loss, accuracy): such a loss is useless to a gradient "
+               "method.",
+    why="Gradient-based training needs a gradient. A kink is usually harmless (subgradients, "
+        "PyTorch picks a value), but a loss whose gradient is zero almost everywhere, such as "
+        "accuracy or the 0-1 loss, gives gradient descent no signal at all: that is why metrics "
+        "like accuracy are evaluated, not trained on.",
+    method="""\
 1. Breakpoints: where |.|, max, min, sign or where(...) switch (solved exactly
    with sympy for expressions; found numerically for callables by zooming in on
    jumps between neighbouring difference quotients). At each, the one-sided
@@ -16,52 +44,89 @@ Method:
 2. Class: one-sided limits of higher derivatives at every breakpoint (the first
    order where the two sides differ); no breakpoint at all means C-infinity.
 3. `holds` by proof when the pieces and breakpoints are exact for every target,
-   else by sampling.
-"""
-from __future__ import annotations
-
-import numpy as np
-
-from .. import numeric
-from ..analysis import Context, Kink, build_context, fmt
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
-from ..witness import Checker, kink_confirmed
-
-PROPERTY = "differentiability"
-CLASSES = ("discontinuous", "C0", "C1", "C2", "C-infinity")
+   else by sampling.""",
+    figure=_figure, figure_legend="its class", csv_figure="class")
+PROPERTY = SPEC.name
 
 
-def decide(loss, budget) -> Verdict:
-    ctx = build_context(loss, budget)
-    if ctx.vector:
-        return _vector(ctx)
-    chk = Checker(loss)
+def search(ctx: Context):
+    """A confirmed kink (a Verdict), else whether the gradient is zero almost everywhere."""
     flat = zero_gradient_almost_everywhere(ctx)
-    found = []
-    for y in ctx.targets:
-        for kink in ctx.kinks(y):
-            if kink_confirmed(chk, kink.point, y):
-                found.append((y, kink))
+    if ctx.vector:
+        return _vector_search(ctx, flat)
+    chk = Checker(ctx.loss)
+    found = [(y, kink) for y in ctx.targets for kink in ctx.kinks(y) if kink_confirmed(chk, kink.point, y)]
+    return _fails(ctx, found, flat) if found else flat
+
+
+def prove_case(ctx: Context, case):
+    """The class index this case proves (a kink or jump somewhere, for some target, ends the decision:
+    a Verdict); None when a limit cannot be computed."""
+    from .. import symbolic as S
+    st = S.structure(case, ctx.seconds)
+    if st is None:
+        return None
+    worst = len(CLASSES) - 1
+    for b in st.breakpoints:
+        order = _first_mismatch(S.breakpoint_orders(case, b, ctx.seconds), ctx.seconds)
+        if order is None:
+            return None
+        if order <= 1:
+            where = f"y_pred = y_true + {S.show(b)}" if case.shifted else f"y_pred = {S.show(b)}"
+            return _suspect(ctx, where.replace("+ -", "- ").replace(" + 0", ""))
+        worst = min(worst, _class_index(order))
+    return worst
+
+
+def _suspect(ctx: Context, where: str) -> Verdict:
+    """Some target has a kink or jump at `where` that the audited targets missed: look for it, never prove."""
+    found = _kinks_at_more_targets(ctx, Checker(ctx.loss))
     if found:
-        return _fails(ctx, found, flat)
-    cls, exact, suspect = _scalar_class(ctx)
-    if suspect is not None:
-        # some target has a kink or jump that the audited targets missed: look for it, never prove
-        found = _kinks_at_more_targets(ctx, chk)
-        if found:
-            return _fails(ctx, found, flat)
-        return unknown(PROPERTY, f"the loss or its slope differs between the two sides of {suspect} for some "
-                                 "targets (exact analysis; a pole or a kink), but no target tried gives a "
-                                 "counterexample to point at")
-    extras = {"class": cls, "gradient_zero_almost_everywhere": flat}
-    note = " The gradient is zero almost everywhere: useless to gradient descent." if flat else ""
-    if exact:
+        return _fails(ctx, found, zero_gradient_almost_everywhere(ctx))
+    return unknown(PROPERTY, f"the loss or its slope differs between the two sides of {where} for some "
+                             "targets (exact analysis; a pole or a kink), but no target tried gives a "
+                             "counterexample to point at")
+
+
+def prove(ctx: Context) -> list | None:
+    """Vector kinds: no |.|, max, min, sign or where in the expression, so analytic wherever it is defined."""
+    return ["no branch switches in the expression"] if _branches(ctx) == [] else None
+
+
+def _branches(ctx: Context):
+    from ..expr import switch_functions
+    return switch_functions(ctx.loss.exact_expression, singular=False) if ctx.has_expression else None
+
+
+def proved(ctx: Context, flat: bool, parts: list) -> Verdict:
+    extras = {"class": "C-infinity", "gradient_zero_almost_everywhere": flat}
+    if ctx.vector:
         return Verdict(PROPERTY, HOLDS, PROOF,
-                       f"Differentiable everywhere ({cls}): {_proof_text(ctx)}.{note}",
-                       {"proof": _proof_text(ctx)}, extras)
+                       "Differentiable everywhere (C-infinity): a composition of functions analytic on the domain "
+                       "(no |.|, max, min, sign or where).", {"proof": parts[0]}, extras)
+    cls = CLASSES[min(parts)]
+    extras["class"] = cls
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Differentiable everywhere ({cls}): {_proof_text(ctx)}.{_note(flat)}",
+                   {"proof": _proof_text(ctx)}, extras)
+
+
+def sampled(ctx: Context, flat: bool) -> Verdict:
+    if ctx.vector:
+        # no line crossed a switch of |.|, max, ...: they never switch inside the domain (sampled)
+        cls = "C1" if ctx.cache.get("line_breakpoints") else "C-infinity"
+        return Verdict(PROPERTY, HOLDS, SAMPLED,
+                       f"No kink found along {6 * len(ctx.targets)} lines through the domain ({cls} as far as "
+                       f"sampled; seed {ctx.budget.seed}).", {"lines": 6 * len(ctx.targets), "seed": ctx.budget.seed},
+                       {"class": cls, "gradient_zero_almost_everywhere": flat})
+    cls = _sampled_class(ctx)
     return Verdict(PROPERTY, HOLDS, SAMPLED,
-                   f"No kink found among the samples ({cls} as far as sampled; seed {ctx.budget.seed}).{note}",
-                   {"samples": ctx.budget.samples, "seed": ctx.budget.seed, "targets": ctx.targets}, extras)
+                   f"No kink found among the samples ({cls} as far as sampled; seed {ctx.budget.seed}).{_note(flat)}",
+                   {"samples": ctx.budget.samples, "seed": ctx.budget.seed, "targets": ctx.targets},
+                   {"class": cls, "gradient_zero_almost_everywhere": flat})
+
+
+def _note(flat: bool) -> str:
+    return " The gradient is zero almost everywhere: useless to gradient descent." if flat else ""
 
 
 def _fails(ctx: Context, found: list, flat: bool) -> Verdict:
@@ -116,34 +181,6 @@ def zero_gradient_almost_everywhere(ctx: Context) -> bool:
 
 # ---------------------------------------------------------------------------
 # Class and proof
-
-def _scalar_class(ctx: Context) -> tuple:
-    """(class, exact, suspect): the smoothness class over every target, whether it is exact for all of
-    them, and a breakpoint where value or slope differ between sides for some target (else None)."""
-    from .. import symbolic as S
-    cases = ctx.proof_cases() if ctx.covers_every_target() else []
-    exact = bool(cases)
-    worst = len(CLASSES) - 1
-    for case in cases:
-        st = S.structure(case, ctx.seconds)
-        if st is None:
-            exact = False
-            break
-        for b in st.breakpoints:
-            order = _first_mismatch(S.breakpoint_orders(case, b, ctx.seconds), ctx.seconds)
-            if order is None:
-                exact = False
-                break
-            if order <= 1:
-                where = f"y_pred = y_true + {S.show(b)}" if case.shifted else f"y_pred = {S.show(b)}"
-                return CLASSES[_class_index(order)], False, where.replace("+ -", "- ").replace(" + 0", "")
-            worst = min(worst, _class_index(order))
-        if not exact:
-            break
-    if exact:
-        return CLASSES[worst], True, None
-    return _sampled_class(ctx), False, None
-
 
 def _first_mismatch(rows, seconds) -> int | None:
     """The first derivative order whose one-sided limits differ (99 if none differ up to the last row);
@@ -209,25 +246,11 @@ def _proof_text(ctx: Context) -> str:
 # ---------------------------------------------------------------------------
 # Vector predictions: kinks along lines
 
-def _vector(ctx: Context) -> Verdict:
-    from ..expr import switch_functions
-    flat = zero_gradient_almost_everywhere(ctx)
-    branches = switch_functions(ctx.loss.exact_expression, singular=False) if ctx.has_expression else None
-    if branches == []:  # no |.|, max, min, sign or where: analytic wherever it is defined
-        return Verdict(PROPERTY, HOLDS, PROOF,
-                       "Differentiable everywhere (C-infinity): a composition of functions analytic on the domain "
-                       "(no |.|, max, min, sign or where).",
-                       {"proof": "no branch switches in the expression"},
-                       {"class": "C-infinity", "gradient_zero_almost_everywhere": flat})
+def _vector_search(ctx: Context, flat: bool):
+    if _branches(ctx) == []:  # no |.|, max, min, sign or where: nothing to search, the proof decides
+        return flat
     found = ctx.vector_kink()
-    if found is not None:
-        return _vector_fails(ctx, *found, flat)
-    # no line crossed a switch of |.|, max, ...: they never switch inside the domain (sampled)
-    cls = "C1" if ctx.cache.get("line_breakpoints") else "C-infinity"
-    return Verdict(PROPERTY, HOLDS, SAMPLED,
-                   f"No kink found along {6 * len(ctx.targets)} lines through the domain ({cls} as far as sampled; "
-                   f"seed {ctx.budget.seed}).", {"lines": 6 * len(ctx.targets), "seed": ctx.budget.seed},
-                   {"class": cls, "gradient_zero_almost_everywhere": flat})
+    return flat if found is None else _vector_fails(ctx, *found, flat)
 
 
 def _vector_fails(ctx, y, point, d, left, right, jump, flat) -> Verdict:
@@ -239,5 +262,3 @@ def _vector_fails(ctx, y, point, d, left, right, jump, flat) -> Verdict:
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence,
                    {"class": cls, "gradient_zero_almost_everywhere": flat})
 
-
-__all__ = ["decide", "Kink"]

@@ -1,13 +1,28 @@
-"""Monotonicity: the loss never increases as the prediction moves toward the ideal prediction.
+"""Monotonicity: the loss never increases as the prediction moves toward the ideal prediction (see SPEC)."""
 
-Definition: along any segment from ŷ toward the ideal prediction ŷ*, L is
-nonincreasing. Regression-like kinds: nonincreasing in ŷ below y and
-nondecreasing above it. Margin: nonincreasing in y·ŷ. Logits: along any move
-that increases every margin z_c − z_j of the true class c (a shift-invariant
-loss such as softmax cross-entropy passes). Distribution and box kinds: along
-segments [ŷ, y).
+from __future__ import annotations
 
-Method:
+import numpy as np
+
+from ..analysis import Context, fmt
+from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
+from ..numeric import typical_magnitude
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..witness import Checker, pair_out_of_order, shrink_pair
+from . import PropertySpec
+from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
+
+SPEC = PropertySpec(
+    name="monotonicity", title="Monotonicity", order=60,
+    definition="The loss never increases as the prediction moves toward the ideal prediction ŷ*: along any "
+               "segment from ŷ toward ŷ*, L is nonincreasing. Regression-like kinds: nonincreasing in ŷ below y "
+               "and nondecreasing above it. Margin: nonincreasing in y·ŷ. Logits: along any move that increases "
+               "every margin z_c − z_j of the true class c (a shift-invariant loss such as softmax cross-entropy "
+               "passes). Distribution and box kinds: along segments [ŷ, y).",
+    why="A monotone loss never rewards moving away from the right answer: a better prediction is "
+        "never penalised more. Square loss on the margin, for instance, punishes confident correct "
+        "answers, which hurts classification.",
+    method="""\
 1. Counterexample search: ordered pairs of samples on each side of the ideal
    prediction (neighbours, random pairs, and pairs straddling points where the
    derivative has the wrong sign); for vectors, the loss along many segments
@@ -17,33 +32,24 @@ Method:
 2. Proof (expressions): on each smooth piece the derivative is proved ≤ 0 on the
    part below the ideal and ≥ 0 on the part above (a sign proof), and at every
    breakpoint the value does not jump up toward the ideal.
-3. Otherwise `holds` by sampling.
-"""
-from __future__ import annotations
-
-import numpy as np
-
-from ..analysis import Context, build_context, fmt
-from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
-from ..numeric import significant, simplicity, typical_magnitude
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
-from ..witness import Checker, pair_out_of_order, shrink_pair
-
-PROPERTY = "monotonicity"
-TOP_CANDIDATES = 8
+3. Otherwise `holds` by sampling.""")
+PROPERTY = SPEC.name
+PROOF_TEXT = ("the derivative has the right sign on every smooth piece on each side of the ideal prediction "
+              "(sign proofs) and the loss never jumps up toward it")
 
 
-def decide(loss, budget) -> Verdict:
-    ctx = build_context(loss, budget)
-    chk = Checker(loss)
-    search = _vector_witness if ctx.vector else _scalar_witness
-    for y in ctx.targets:
-        found = search(ctx, chk, y)
-        if found is not None:
-            return _fails(chk, y, *found)
-    proof = None if ctx.vector else _proof(ctx)
-    if proof:
-        return Verdict(PROPERTY, HOLDS, PROOF, f"Monotone: {proof}.", {"proof": proof})
+def search(ctx: Context):
+    chk = Checker(ctx.loss)
+    per_target = _vector_witness if ctx.vector else _scalar_witness
+    found = first_witness(ctx, lambda y: per_target(ctx, chk, y))
+    return None if found is None else _fails(chk, found[0], *found[1])
+
+
+def proved(ctx: Context, _state, _parts) -> Verdict:
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Monotone: {PROOF_TEXT}.", {"proof": PROOF_TEXT})
+
+
+def sampled(ctx: Context, _state) -> Verdict:
     return Verdict(PROPERTY, HOLDS, SAMPLED,
                    f"No pair of predictions out of order among the samples (seed {ctx.budget.seed}, "
                    f"{len(ctx.targets)} targets); not proved.", {"samples": ctx.budget.samples,
@@ -91,25 +97,14 @@ def _scalar_witness(ctx: Context, chk: Checker, y: float):
     if far.size == 0:
         return None
     fv, cv = f(far), f(close)
-    rise = cv - fv
-    size = np.abs(fv) + np.abs(cv)
-    strong = significant(rise, size, [far, close], typical_magnitude(v), ctx.budget.rtol)
-    idx = np.flatnonzero(strong)
+    idx, rel = violations(cv - fv, np.abs(fv) + np.abs(cv), [far, close], v, ctx.budget.rtol)
     if idx.size == 0:
         return None
-    rel = rise[idx] / (size[idx] + 1e-300)
-    order = list(idx[np.argsort(-rel)][:TOP_CANDIDATES])
-    order += [k for k in idx[np.argsort(np.abs(far[idx]) + np.abs(close[idx]))][:TOP_CANDIDATES] if k not in order]
+    order = add_new(clearest(idx, rel), idx[np.argsort(np.abs(far[idx]) + np.abs(close[idx]))][:TOP_CANDIDATES])
     valid = _valid_pair(ctx, y)
-    verified = []
-    for k in order:
-        a, b = shrink_pair(chk, float(far[k]), float(close[k]), y, valid)
-        if valid(a, b) and pair_out_of_order(chk, a, b, y):
-            verified.append((simplicity(a, b), a, b))
-    if not verified:
-        return None
-    _, a, b = min(verified)
-    return a, b
+    return simplest([(float(far[k]), float(close[k])) for k in order],
+                    lambda a, b: shrink_pair(chk, a, b, y, valid),
+                    lambda a, b: valid(a, b) and pair_out_of_order(chk, a, b, y))
 
 
 def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
@@ -147,57 +142,41 @@ def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
     return far[keep], close[keep]
 
 
-def _proof(ctx: Context) -> str | None:
+def prove_case(ctx: Context, case) -> bool | None:
+    """True when this case is proved monotone; None when it cannot be told."""
     from .. import symbolic as S
-    if not ctx.has_expression or not ctx.covers_every_target():
+    st = S.structure(case, ctx.seconds)
+    if st is None:
         return None
-    for case in ctx.proof_cases():
-        st = S.structure(case, ctx.seconds)
-        if st is None or not _case_monotone(ctx, case, st):
-            return None
-    return ("the derivative has the right sign on every smooth piece on each side of the ideal prediction "
-            "(sign proofs) and the loss never jumps up toward it")
-
-
-def _case_monotone(ctx: Context, case, st) -> bool:
-    from .. import symbolic as S
     margin = ctx.loss.kind.ideal == IDEAL_MARGIN
     ideal = None if margin else case.ideal()
     for piece in st.pieces:
         d1 = S.derivative(piece.expr)
-        try:
-            parts = _sides(piece, ideal, case, margin)
-        except _Undecided:
-            return False
-        for lo, hi, sign in parts:
-            if not S.prove_nonnegative(sign * d1, lo, hi, ctx.seconds):
-                return False
-    for b in st.breakpoints:
-        if not _no_jump_up(case, st, b, ideal, margin, ctx.seconds):
-            return False
+        parts = _sides(piece, ideal, case, margin)
+        if parts is None or not all(S.prove_nonnegative(sign * d1, lo, hi, ctx.seconds) for lo, hi, sign in parts):
+            return None
+    if not all(_no_jump_up(case, st, b, ideal, margin, ctx.seconds) for b in st.breakpoints):
+        return None
     return True
 
 
 def _sides(piece, ideal, case, margin):
     """(lo, hi, sign): the parts of a piece below (sign -1) and above (sign +1) the ideal prediction.
 
-    On a part with sign s, s·L' ≥ 0 is what monotonicity needs.
+    On a part with sign s, s·L' ≥ 0 is what monotonicity needs. None when the order of the piece's ends
+    and the ideal prediction cannot be decided.
     """
     if margin:
         return [(piece.lo, piece.hi, -1 if case.target_float > 0 else 1)]
     below, above = _less(piece.lo, ideal), _less(ideal, piece.hi)
     if below is None or above is None:
-        raise _Undecided
+        return None
     out = []
     if below:
         out.append((piece.lo, piece.hi if _less(piece.hi, ideal) else ideal, -1))
     if above:
         out.append((piece.lo if _less(ideal, piece.lo) else ideal, piece.hi, 1))
     return out
-
-
-class _Undecided(Exception):
-    """The order of a piece's ends and the ideal prediction cannot be decided: no proof."""
 
 
 def _less(a, b):

@@ -1,23 +1,5 @@
-"""Robustness to outliers: bounded influence of gross errors.
+"""Robustness to outliers: bounded influence of gross errors (see SPEC)."""
 
-Definition: |∂L/∂ŷ| (the gradient's norm for vectors) stays bounded (a) for every
-valid target as the prediction moves away from it without bound — |ŷ − y| → ∞
-(regression, positive), y·ŷ → −∞ (margin), ŷ → the wrong end of (0, 1)
-(probability), the true class's margins → −∞ (logits), ŷ_j → 0 with y_j > 0
-(distribution), ŷ_j → the end opposite y_j (box) — and (b) for kinds with
-unbounded targets, at a fixed prediction as the target runs off to ±∞. What
-happens near the minimum or at a finite edge such as ŷ → 0⁺ does not count.
-
-Graded by the limit in those directions, the worst deciding: `unbounded`
-(fails), `bounded` (holds), `redescending` (holds: the influence → 0, or is
-identically 0 far out). The sensitivity reported is that limit.
-
-Method: the gradient along geometric paths toward each gross error (4 points a
-decade over 14 decades), classified as growing without bound (log growth
-counts), vanishing or bounded; for expressions the limit itself is computed
-symbolically on the outermost smooth piece, which upgrades the verdict to a
-proof when it covers every target.
-"""
 from __future__ import annotations
 
 import math
@@ -25,31 +7,45 @@ import math
 import numpy as np
 
 from .. import numeric
-from ..analysis import Context, build_context, fmt
+from ..analysis import Context, fmt
 from ..kinds import IDEAL_MARGIN, Interval, OneHot, Simplex
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
+from . import PropertySpec
 
-PROPERTY = "robustness"
+SPEC = PropertySpec(
+    name="robustness", title="Robustness", order=40,
+    definition="Bounded influence of gross errors: |∂L/∂ŷ| (the gradient's norm for vectors) stays bounded (a) "
+               "for every valid target as the prediction moves away from it without bound — |ŷ − y| → ∞ "
+               "(regression, positive), y·ŷ → −∞ (margin), ŷ → the wrong end of (0, 1) (probability), the true "
+               "class's margins → −∞ (logits), ŷ_j → 0 with y_j > 0 (distribution), ŷ_j → the end opposite y_j "
+               "(box) — and (b) for kinds with unbounded targets, at a fixed prediction as the target runs off "
+               "to ±∞. What happens near the minimum or at a finite edge such as ŷ → 0⁺ does not count. Graded "
+               "by the limit in those directions, the worst deciding: `unbounded` (fails), `bounded` (holds), "
+               "`redescending` (holds: the influence → 0, or is identically 0 far out). The sensitivity "
+               "reported is that limit.",
+    why="With a bounded gradient one gross outlier moves a gradient step, or the fitted model, by a "
+        "bounded amount. Squared error lets a single outlier dominate; Huber, the absolute loss and "
+        "redescending losses (Cauchy, Tukey) limit or ignore it.",
+    method="""\
+The gradient along geometric paths toward each gross error (4 points a decade
+over 14 decades), classified as growing without bound (log growth counts),
+vanishing or bounded; for expressions the limit itself is computed symbolically
+on the outermost smooth piece, which upgrades the verdict to a proof when it
+covers every target.""",
+    figure=lambda v: {"redescending": "redesc."}.get(v.extras.get("grade") or "", v.extras.get("grade") or ""),
+    figure_legend="its grade", csv_figure="grade")
+PROPERTY = SPEC.name
 ORDER = {"redescending": 0, "bounded": 1, "unbounded": 2}
 
 
-def decide(loss, budget) -> Verdict:
-    ctx = build_context(loss, budget)
+def search(ctx: Context):
+    """A path along which the gradient grows without bound (a Verdict), else (worst grade, sensitivity, paths)."""
     paths = _vector_paths(ctx) if ctx.vector else _scalar_paths(ctx)
     worst, limits = "redescending", []
     for path in paths:
-        values = np.abs(path.gradients)
-        kind = numeric.growth(values)
-        if kind == "unbounded" and path.precise is not None:
-            path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
-            values = np.abs(path.gradients)
-            kind = numeric.growth(values)
-        if kind == "unbounded":
-            limit = _exact_limit(ctx, path)  # a slow convergence looks like growth: the exact limit decides
-            if limit is None or math.isinf(limit):
-                return _fails(path)
-            kind = "vanishing" if limit == 0 else "bounded"
-            values = np.append(values, limit)
+        kind, values = _classify(ctx, path)
+        if kind == "fails":
+            return _fails(path)
         if kind == "unknown":
             continue
         grade = "redescending" if kind == "vanishing" else "bounded"
@@ -57,20 +53,48 @@ def decide(loss, budget) -> Verdict:
         if ORDER[grade] > ORDER[worst]:
             worst = grade
     if not limits:
-        return Verdict(PROPERTY, "unknown", "none",
-                       "Could not follow the gradient toward any gross error (values not finite).", {})
-    sensitivity = numeric.tidy(max(limits))
-    proof = None if ctx.vector else _proof(ctx)
-    extras = {"grade": worst, "sensitivity": sensitivity}
-    if proof is not None:
-        worst, sensitivity, text = proof
-        extras = {"grade": worst, "sensitivity": sensitivity}
-        return Verdict(PROPERTY, HOLDS, PROOF, f"Robust ({worst}): {text}.", {"proof": text}, extras)
+        return unknown(PROPERTY,
+                       "Could not follow the gradient toward any gross error (values not finite).")
+    return worst, numeric.tidy(max(limits)), paths
+
+
+def _classify(ctx: Context, path) -> tuple:
+    """(growth of |gradient| along the path: "fails", "vanishing", "bounded" or "unknown"; the values)."""
+    values = np.abs(path.gradients)
+    kind = numeric.growth(values)
+    if kind == "unbounded" and path.precise is not None:
+        path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
+        values = np.abs(path.gradients)
+        kind = numeric.growth(values)
+    if kind == "unbounded":
+        limit = _exact_limit(ctx, path)  # a slow convergence looks like growth: the exact limit decides
+        if limit is None or math.isinf(limit):
+            return "fails", values
+        kind = "vanishing" if limit == 0 else "bounded"
+        values = np.append(values, limit)
+    return kind, values
+
+
+def proved(ctx: Context, _state, parts: list):
+    """(grade, sensitivity) from the exact limits on the outermost pieces of every case; None if there are none."""
+    limits = [limit for case_limits in parts for limit in case_limits]
+    if not limits:
+        return None
+    top = max(limits)
+    grade = "redescending" if top == 0 else "bounded"
+    text = ("the gradient's exact limit toward every gross error is 0" if top == 0 else
+            f"the gradient's exact limit toward every gross error is finite (at most {fmt(top)})")
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Robust ({grade}): {text}.", {"proof": text},
+                   {"grade": grade, "sensitivity": numeric.tidy(top)})
+
+
+def sampled(ctx: Context, state) -> Verdict:
+    worst, sensitivity, paths = state
     what = "vanishes" if worst == "redescending" else f"stays bounded (limit about {fmt(sensitivity)})"
     return Verdict(PROPERTY, HOLDS, SAMPLED,
                    f"Robust ({worst}): the gradient {what} toward every gross error sampled "
                    f"({len(paths)} paths, seed {ctx.budget.seed}).",
-                   {"paths": [p.label for p in paths]}, extras)
+                   {"paths": [p.label for p in paths]}, {"grade": worst, "sensitivity": sensitivity})
 
 
 class Path:
@@ -175,34 +199,25 @@ def _exact_limit(ctx: Context, path: Path) -> float | None:
     return abs(S.to_float(lim))
 
 
-def _proof(ctx: Context):
-    """(grade, sensitivity, text) from exact limits on the outermost pieces, for every target; else None."""
+def prove_case(ctx: Context, case) -> list | None:
+    """|exact limit of L'| toward each gross error of this case, from its outermost pieces; None if unknown."""
     from .. import symbolic as S
     from ..kinds import FiniteSet
-    if not ctx.has_expression or not ctx.covers_every_target():
-        return None
     if not ctx.invariant() and not isinstance(ctx.loss.target_domain, FiniteSet):
         return None  # (b), targets running off, is only sampled
-    limits = []
-    for case in ctx.proof_cases():
-        st = S.structure(case, ctx.seconds)
-        if st is None:
-            return None
-        y = 0.0 if case.shifted else case.target_float
-        for d in gross_directions(ctx, y):
-            piece = st.pieces[-1] if d > 0 else st.pieces[0]
-            end = piece.hi if d > 0 else piece.lo
-            lim = S.one_sided(S.derivative(piece.expr), end, "-" if d > 0 else "+", ctx.seconds)
-            if lim is None or not S.is_finite_number(lim):
-                return None
-            limits.append(abs(S.to_float(lim)))
-    if not limits:
+    st = S.structure(case, ctx.seconds)
+    if st is None:
         return None
-    top = max(limits)
-    grade = "redescending" if top == 0 else "bounded"
-    text = ("the gradient's exact limit toward every gross error is 0" if top == 0 else
-            f"the gradient's exact limit toward every gross error is finite (at most {fmt(top)})")
-    return grade, numeric.tidy(top), text
+    limits = []
+    y = 0.0 if case.shifted else case.target_float
+    for d in gross_directions(ctx, y):
+        piece = st.pieces[-1] if d > 0 else st.pieces[0]
+        end = piece.hi if d > 0 else piece.lo
+        lim = S.one_sided(S.derivative(piece.expr), end, "-" if d > 0 else "+", ctx.seconds)
+        if lim is None or not S.is_finite_number(lim):
+            return None
+        limits.append(abs(S.to_float(lim)))
+    return limits
 
 
 # ---------------------------------------------------------------------------

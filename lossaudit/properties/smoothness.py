@@ -1,12 +1,29 @@
-"""Smoothness: the gradient of ŷ ↦ L(ŷ, y) is Lipschitz continuous on the prediction domain (L-smooth).
+"""Smoothness: the gradient of ŷ ↦ L(ŷ, y) is Lipschitz continuous on the prediction domain (see SPEC)."""
 
-Definition: ∇L is continuous and sup ‖∇²L‖ < ∞ over the domain, one-sided second
-derivatives counting where ∇²L jumps (Huber and squared hinge are smooth). Decided
-per target: the constant may depend on the target, and the report then says so.
-The constant reported is sup |L''| (the spectral norm of the Hessian, taken along
-the simplex for the distribution kind).
+from __future__ import annotations
 
-Method:
+import math
+
+import numpy as np
+
+from .. import numeric
+from ..analysis import Context, fmt
+from ..kinds import points_inside
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..witness import Checker, kink_confirmed
+from . import PropertySpec
+
+SPEC = PropertySpec(
+    name="smoothness", title="Smoothness", order=30,
+    definition="The gradient of ŷ ↦ L(ŷ, y) is Lipschitz continuous on the prediction domain (L-smooth): ∇L is "
+               "continuous and sup ‖∇²L‖ < ∞ over the domain, one-sided second derivatives counting where ∇²L "
+               "jumps (Huber and squared hinge are smooth). Decided per target: the constant may depend on the "
+               "target, and the report then says so. The constant reported is sup |L''| (the spectral norm of "
+               "the Hessian, taken along the simplex for the distribution kind).",
+    why="An L-smooth loss (Lipschitz gradient) lets gradient descent use a fixed step size 1/L and "
+        "converge; without it steps can overshoot (exponential loss far out, cross-entropy on "
+        "probabilities near 0) or oscillate around a kink.",
+    method="""\
 1. A kink (the gradient jumps, found as for differentiability) fails at once.
 2. Curvature growth: |L''| along paths toward every end of the domain, toward
    ±∞, and toward every breakpoint from both sides; growth without bound
@@ -15,50 +32,60 @@ Method:
 3. The constant: the largest |L''| over the samples, refined around its peak.
 4. Proof (expressions): on every smooth piece L'' has finite one-sided limits at
    both ends (so, being continuous, it is bounded) and L' is continuous at every
-   breakpoint.
-"""
-from __future__ import annotations
-
-import math
-
-import numpy as np
-
-from .. import numeric
-from ..analysis import Context, build_context, fmt
-from ..kinds import points_inside
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
-from ..witness import Checker, kink_confirmed
-
-PROPERTY = "smoothness"
+   breakpoint.""",
+    figure=lambda v: _figure(v), figure_legend="its constant L", csv_figure="constant")
+PROPERTY = SPEC.name
 
 
-def decide(loss, budget) -> Verdict:
-    ctx = build_context(loss, budget)
+def _figure(verdict) -> str:
+    """"L=2", "L=2.5(y)" when the constant depends on the target; "" unless it holds with a constant."""
+    c = verdict.extras.get("constant")
+    if verdict.verdict != HOLDS or c is None:
+        return ""
+    text = f"L={c:.4g}" if isinstance(c, (int, float)) else f"L={c}"
+    return text + ("(y)" if verdict.extras.get("depends_on_target") else "")
+
+
+def search(ctx: Context):
+    """A kink or unbounded curvature (a Verdict), else the constant's extras."""
     if ctx.vector:
-        return _vector(ctx)
-    chk = Checker(loss)
+        return _vector_search(ctx)
+    chk = Checker(ctx.loss)
     for y in ctx.targets:
         for kink in ctx.kinks(y):
             if kink_confirmed(chk, kink.point, y):
                 return _kink_fails(y, kink)
     for y in ctx.targets:
-        for label, points, skip in _paths(ctx, y):
-            curv = np.abs(ctx.views.d2(points, y))
-            ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
-            if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
-                ok = ~np.isnan(curv)
-                if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                    return _growth_fails(y, label, points[ok], curv[ok], skip)
+        found = _growth(ctx, y)
+        if found is not None:
+            return found
     constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
-    extras = _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
-    proof = _proof(ctx)
-    if proof:
-        return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth: {proof}; {_constant_text(extras)}.",
-                       {"proof": proof}, extras)
+    return _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
+
+
+def _growth(ctx: Context, y: float):
+    """A `fails` Verdict when |L''| grows without bound along some path, else None."""
+    for label, points, skip in _paths(ctx, y):
+        curv = np.abs(ctx.views.d2(points, y))
+        ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
+        if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
+            curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
+            ok = ~np.isnan(curv)
+            if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
+                return _growth_fails(y, label, points[ok], curv[ok], skip)
+    return None
+
+
+def proved(ctx: Context, extras: dict, _parts) -> Verdict:
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth: {PROOF_TEXT}; {_constant_text(extras)}.",
+                   {"proof": PROOF_TEXT}, extras)
+
+
+def sampled(ctx: Context, extras: dict) -> Verdict:
+    what = "No gradient jump" if ctx.vector else "No kink"
     return Verdict(PROPERTY, HOLDS, SAMPLED,
-                   f"No kink and no unbounded curvature among the samples (seed {ctx.budget.seed}); "
+                   f"{what} and no unbounded curvature among the samples (seed {ctx.budget.seed}); "
                    f"{_constant_text(extras)}.", {"samples": ctx.budget.samples, "seed": ctx.budget.seed}, extras)
 
 
@@ -151,27 +178,29 @@ def _constant_text(extras: dict) -> str:
     return f"constant sup|L''| = {c:.6g}"
 
 
-def _proof(ctx: Context) -> str | None:
+PROOF_TEXT = ("the gradient is continuous and on every smooth piece L'' has finite limits at both ends, "
+              "so it is bounded")
+
+
+def prove_case(ctx: Context, case) -> bool | None:
+    """True when L' is continuous at every breakpoint and L'' bounded on every piece of this case."""
     from .. import symbolic as S
-    from ..analysis import one_sided_derivatives
-    if not ctx.has_expression or not ctx.covers_every_target():
+    st = S.structure(case, ctx.seconds)
+    if st is None or not all(_slope_continuous(case, st, b, ctx.seconds) for b in st.breakpoints):
         return None
-    for case in ctx.proof_cases():
-        st = S.structure(case, ctx.seconds)
-        if st is None:
-            return None
-        for b in st.breakpoints:
-            sides = one_sided_derivatives(case, st, b, ctx.seconds)
-            if sides is None or not sides[2] or sides[0] != sides[1]:
+    for piece in st.pieces:
+        d2 = S.derivative(piece.expr, 2)
+        for end, side in ((piece.lo, "+"), (piece.hi, "-")):
+            lim = S.one_sided(d2, end, side, ctx.seconds)
+            if lim is None or not _finite(lim):
                 return None
-        for piece in st.pieces:
-            d2 = S.derivative(piece.expr, 2)
-            for end, side in ((piece.lo, "+"), (piece.hi, "-")):
-                lim = S.one_sided(d2, end, side, ctx.seconds)
-                if lim is None or not _finite(lim):
-                    return None
-    return ("the gradient is continuous and on every smooth piece L'' has finite limits at both ends, "
-            "so it is bounded")
+    return True
+
+
+def _slope_continuous(case, st, b, seconds) -> bool:
+    from ..analysis import one_sided_derivatives
+    sides = one_sided_derivatives(case, st, b, seconds)
+    return sides is not None and bool(sides[2]) and sides[0] == sides[1]
 
 
 def _finite(v) -> bool:
@@ -184,7 +213,7 @@ def _finite(v) -> bool:
 # ---------------------------------------------------------------------------
 # Vector predictions
 
-def _vector(ctx: Context) -> Verdict:
+def _vector_search(ctx: Context):
     kink = ctx.vector_kink() if _has_branches(ctx) else None
     if kink is not None:
         y, point, d, left, right, _ = kink
@@ -196,25 +225,30 @@ def _vector(ctx: Context) -> Verdict:
     norms_by_target = {}
     for y in ctx.targets:
         Y = np.asarray(y, float)
-        for label, X in _vector_paths(ctx, Y):
-            norms = _hessian_norms(ctx, X, Y)
-            ok = np.isfinite(norms)
-            if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
-                norms = _hessian_norms(ctx, X, Y, precise=True)
-                ok = np.isfinite(norms)
-            if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
-                pick = numeric.decade_indices(norms[ok])
-                return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
-                               f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}.",
-                               {"y_true": list(y), "toward": label, "points": X[ok][pick],
-                                "curvatures": norms[ok][pick]}, {"constant": None})
+        found = _vector_growth(ctx, y, Y)
+        if found is not None:
+            return found
         X = ctx.vector_samples(y, PROPERTY)
         norms = _hessian_norms(ctx, X, Y)
         norms_by_target[tuple(y)] = _refined_sup(ctx, X, Y, norms)
-    extras = _constant_extras(ctx, norms_by_target, rtol=0.05)  # sampled sups: allow sampling slack
-    return Verdict(PROPERTY, HOLDS, SAMPLED,
-                   f"No gradient jump and no unbounded curvature among the samples (seed {ctx.budget.seed}); "
-                   f"{_constant_text(extras)}.", {"samples": ctx.budget.samples, "seed": ctx.budget.seed}, extras)
+    return _constant_extras(ctx, norms_by_target, rtol=0.05)  # sampled sups: allow sampling slack
+
+
+def _vector_growth(ctx: Context, y, Y: np.ndarray):
+    """A `fails` Verdict when the Hessian's norm grows without bound along some path, else None."""
+    for label, X in _vector_paths(ctx, Y):
+        norms = _hessian_norms(ctx, X, Y)
+        ok = np.isfinite(norms)
+        if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
+            norms = _hessian_norms(ctx, X, Y, precise=True)
+            ok = np.isfinite(norms)
+        if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
+            pick = numeric.decade_indices(norms[ok])
+            return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                           f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}.",
+                           {"y_true": list(y), "toward": label, "points": X[ok][pick],
+                            "curvatures": norms[ok][pick]}, {"constant": None})
+    return None
 
 
 def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:

@@ -1,35 +1,57 @@
 """What every format shows in a cell: a mark, how the verdict was reached, and the figure that fits.
 
 Shared by the renderers so that every format carries the same marks and legend.
+The figures and the legend's words for them come from the property registry.
 """
 from __future__ import annotations
 
-from ..verdict import FAILS, HOLDS, PROOF
+from ..verdict import FAILS, HOLDS, NOT_APPLICABLE, PROOF, UNKNOWN
 
-MARKS = {HOLDS: "✓", FAILS: "✗", "unknown": "?"}
-ASCII_MARKS = {HOLDS: "yes", FAILS: "no", "unknown": "?"}
-LEGEND = ("✓ holds (P: proved, S: sampled) · ✗ fails (a counterexample that re-checks) · "
-          "? unknown (see the detail). Robustness shows its grade, smoothness its constant L, "
-          "differentiability its class.")
+MARKS = {HOLDS: "✓", FAILS: "✗", UNKNOWN: "?", NOT_APPLICABLE: "–"}
+ASCII_MARKS = {HOLDS: "yes", FAILS: "no", UNKNOWN: "?", NOT_APPLICABLE: "n/a"}
+STYLES = {HOLDS: "green", FAILS: "red", UNKNOWN: "yellow", NOT_APPLICABLE: "dim"}
+MARKS_LEGEND = ("✓ holds (P: proved, S: sampled) · ✗ fails (a counterexample that re-checks) · "
+                "? unknown (see the detail).")
+NOT_APPLICABLE_LEGEND = " – not applicable (the property is not defined for the loss's kind)."
+
+
+def legend(verdicts=()) -> str:
+    """The marks and, for every registered property with a figure, what it shows; the not-applicable
+    mark only when one of `verdicts` is such a verdict."""
+    from ..properties import specs
+    # the figures are named latest-registered first: "Robustness shows its grade, smoothness its constant L, ..."
+    shown = [s for s in reversed(specs()) if s.figure_legend]
+    text = MARKS_LEGEND
+    if any(v.verdict == NOT_APPLICABLE for v in verdicts):
+        text = text[:-1] + " ·" + NOT_APPLICABLE_LEGEND
+    if shown:
+        first, *rest = shown
+        text += f" {first.title} shows {first.figure_legend}" + "".join(
+            f", {s.name} {s.figure_legend}" for s in rest) + "."
+    return text
+
+
+def verdicts_of(report):
+    """Every verdict of a report (for legend())."""
+    return (v for r in report.results for v in r.verdicts.values())
+
+
+def __getattr__(name):
+    if name == "LEGEND":  # the legend of the registered properties, read when asked for
+        return legend()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def figure(verdict) -> str:
-    """The figure a property adds: robustness grade, smoothness constant, differentiability class."""
-    ex = verdict.extras
-    if verdict.property == "robustness" and ex.get("grade"):
-        return {"redescending": "redesc."}.get(ex["grade"], ex["grade"])
-    if verdict.property == "smoothness" and verdict.verdict == HOLDS and ex.get("constant") is not None:
-        c = ex["constant"]
-        text = f"L={c:.4g}" if isinstance(c, (int, float)) else f"L={c}"
-        return text + ("(y)" if ex.get("depends_on_target") else "")
-    if verdict.property == "differentiability" and ex.get("class"):
-        cls = ex["class"].replace("C-infinity", "C∞").replace("discontinuous", "jump")
-        return cls + (", flat" if ex.get("gradient_zero_almost_everywhere") else "")
-    return ""
+    """The figure a property adds (its SPEC.figure): robustness grade, smoothness constant, class, ..."""
+    from ..properties import names, spec
+    if verdict.property not in names():
+        return ""
+    return spec(verdict.property).figure(verdict)
 
 
 def how(verdict) -> str:
-    """P (proof), S (sampled) or '' for fails/unknown."""
+    """P (proof), S (sampled) or '' for fails/unknown/not applicable."""
     if verdict.verdict != HOLDS:
         return ""
     return "P" if verdict.method == PROOF else "S"
@@ -43,6 +65,11 @@ def cell_text(verdict, ascii_only: bool = False) -> str:
     if fig:
         parts.append(fig)
     return " ".join(parts)
+
+
+def css_class(verdict) -> str:
+    """The verdict as one CSS class name ("not-applicable")."""
+    return verdict.verdict.replace(" ", "-")
 
 
 def footnote(verdict) -> str:

@@ -1,8 +1,9 @@
 """CSV: one row per loss; per property its verdict and method, plus the figures properties add.
 
 Columns: name, kind, role, then `<prop>`, `<prop>_method` for each property
-audited, then differentiability_class, smoothness_constant, robustness_grade
-(when those properties were audited) and qualifies (with --require).
+audited, then `<prop>_<figure>` for each audited property whose SPEC names a
+csv_figure (differentiability_class, smoothness_constant, robustness_grade) and
+qualifies (with --require).
 details=True adds a `<prop>_detail` column with the sentence behind each verdict.
 """
 from __future__ import annotations
@@ -11,15 +12,19 @@ import csv
 import io
 import json
 
-# the figure each property adds to its verdict (Verdict.extras key)
-FIGURES = {"differentiability": "class", "smoothness": "constant", "robustness": "grade"}
+
+
+def figures(report) -> list[tuple[str, str]]:
+    """(property, Verdict.extras key) of the figures the audited properties export, in registry order."""
+    from ..properties import specs
+    return [(s.name, s.csv_figure) for s in specs() if s.csv_figure and s.name in report.properties]
 
 
 def columns(report, details: bool = False) -> list[str]:
     cols = ["name", "kind", "role"]
     for prop in report.properties:
         cols += [prop, f"{prop}_method"] + ([f"{prop}_detail"] if details else [])
-    cols += [f"{p}_{key}" for p, key in FIGURES.items() if p in report.properties]
+    cols += [f"{p}_{key}" for p, key in figures(report)]
     return cols + (["qualifies"] if report.require else [])
 
 
@@ -40,10 +45,9 @@ def _row(report, result, details: bool) -> dict:
         row[f"{prop}_method"] = v.method if v else ""
         if details:
             row[f"{prop}_detail"] = v.detail if v else ""
-    for prop, key in FIGURES.items():
-        if prop in report.properties:
-            v = result.verdicts.get(prop)
-            row[f"{prop}_{key}"] = _value(v.extras.get(key)) if v else ""
+    for prop, key in figures(report):
+        v = result.verdicts.get(prop)
+        row[f"{prop}_{key}"] = _value(v.extras.get(key)) if v else ""
     if report.require:
         row["qualifies"] = "yes" if result.qualifies else "no"
     return row

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 
-from .cells import MARKS, figure
-
-STYLES = {"holds": "green", "fails": "red", "unknown": "yellow"}
+from .cells import MARKS, STYLES, figure
 
 
 def describe(console, loss, result) -> None:

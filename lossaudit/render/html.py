@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .cells import LEGEND, MARKS, figure, footnote, how
+from .cells import MARKS, css_class, figure, footnote, how, legend, verdicts_of
 from .markdown import Footnotes, page_url
 
 HOW_WORDS = {"P": "proved", "S": "sampled"}
@@ -37,6 +37,7 @@ td.v { white-space: nowrap; }
 .holds { color: var(--holds); background: var(--holds-bg); }
 .fails { color: var(--fails); background: var(--fails-bg); }
 .unknown { color: var(--unknown); background: var(--unknown-bg); }
+.not-applicable { color: var(--muted); }
 td.v a { color: inherit; text-decoration: none; } td.v a:hover, td.v a:focus { text-decoration: underline; }
 .mark { font-weight: 700; } abbr { text-decoration: none; cursor: help; }
 .role { color: var(--muted); font-weight: 400; font-family: system-ui, sans-serif; font-size: .8rem; }
@@ -70,7 +71,7 @@ def table(report, *, footnotes: bool = False, link=None) -> str:
     n = len(report.results)
     hint = "Hover a cell for how its verdict was reached" + (", or follow its note number" if footnotes else "")
     parts = [f"<table>\n<caption><strong>Properties of {n} loss{'es' if n != 1 else ''}.</strong> {hint}.<br>"
-             f'<span class="legend">{escape(LEGEND)}</span></caption>\n<thead><tr>']
+             f'<span class="legend">{escape(legend(verdicts_of(report)))}</span></caption>\n<thead><tr>']
     parts += [f'<th scope="col">{escape(c)}</th>' for c in _columns(report)]
     parts.append("</tr></thead>\n<tbody>\n")
     parts += [_row(report, r, notes, link) for r in report.results]
@@ -108,7 +109,7 @@ def verdict_cell(v, notes=None, url: str | None = None) -> str:
     if notes is not None:
         k = notes.number(footnote(v))
         content += f'<sup><a href="#note-{k}" aria-label="note {k}">{k}</a></sup>'
-    return f'<td class="v {v.verdict}" title="{escape(footnote(v))}">{content}</td>'
+    return f'<td class="v {css_class(v)}" title="{escape(footnote(v))}">{content}</td>'
 
 
 def verdict_text(v) -> str:

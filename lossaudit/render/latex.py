@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .cells import ASCII_MARKS, LEGEND, MARKS, figure, footnote, how
+from .cells import ASCII_MARKS, MARKS, figure, footnote, how, verdicts_of
+from .cells import legend as mark_legend
 from .markdown import Footnotes, loss_label
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -44,9 +45,10 @@ def cell(v) -> str:
     return " ".join(p for p in (ASCII_MARKS[v.verdict], f"({letter})" if letter else "", fig) if p)
 
 
-def legend() -> str:
-    """cells.LEGEND in the ASCII marks."""
-    text = LEGEND.replace(f"{MARKS['holds']} ", "yes: ").replace(f"{MARKS['fails']} ", "no: ")
+def legend(verdicts=()) -> str:
+    """cells.legend() in the ASCII marks."""
+    text = mark_legend(verdicts).replace(f"{MARKS['not applicable']} ", "n/a: ")
+    text = text.replace(f"{MARKS['holds']} ", "yes: ").replace(f"{MARKS['fails']} ", "no: ")
     return text.replace(f"{MARKS['unknown']} ", "?: ").replace(" · ", "; ")
 
 
@@ -60,7 +62,7 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
     lines += [" & ".join(_cells(report, r, notes)) + r" \\" for r in report.results]
     lines += [r"\bottomrule", r"\end{tabular}"]
     if legend_text:
-        lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend()) + "}"]
+        lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend(verdicts_of(report))) + "}"]
     if notes:
         lines += [r"\par\smallskip", r"{\footnotesize"]
         lines += [rf"\par\noindent\textsuperscript{{{k}}}~{escape(text)}" for k, text in notes.items()]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .cells import LEGEND, cell_text, footnote
+from .cells import cell_text, footnote, verdicts_of
+from .cells import legend as legend_of
 
 # `_` inside a word is never emphasis in GitHub Markdown, so names like y_true stay readable
 _SPECIAL = re.compile(r"([\\`*|<\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
@@ -60,7 +61,8 @@ def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
     lines += [_row(_cells(report, r, notes if footnotes else None, link)) for r in report.results]
     out = "\n".join(lines) + "\n"
     if legend:
-        out += "\n" + escape(LEGEND) + (" Each cell links to its evidence." if link else "") + "\n"
+        out += "\n" + escape(legend_of(verdicts_of(report)))
+        out += (" Each cell links to its evidence." if link else "") + "\n"
     if notes:
         out += "\n" + "\n".join(f"[^{n}]: {escape(text)}" for n, text in notes.items()) + "\n"
     return out

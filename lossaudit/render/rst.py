@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .cells import LEGEND, cell_text, footnote
+from .cells import cell_text, footnote, verdicts_of
+from .cells import legend as legend_of
 from .markdown import Footnotes, loss_label, page_url
 
 # `_` inside a word is plain text in reST; at a word's edge it would make a reference
@@ -34,7 +35,7 @@ def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
         lines += _item(_cells(report, result, notes, link))
     out = "\n".join(lines) + "\n"
     if legend:
-        out += "\n" + escape(LEGEND) + "\n"
+        out += "\n" + escape(legend_of(verdicts_of(report))) + "\n"
     if notes:
         out += "\n" + "\n".join(f".. [{k}] {escape(text)}" for k, text in notes.items()) + "\n"
     return out

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import io
 
-from .cells import LEGEND, cell_text
-
-STYLES = {"holds": "green", "fails": "red", "unknown": "yellow"}
+from .cells import STYLES, cell_text, legend, verdicts_of
 
 
 def build(report):
     """The rich Table for a report (the CLI prints it; render() turns it into text)."""
     from rich.table import Table
-    table = Table(title="lossaudit", caption=LEGEND, caption_justify="left", show_lines=False)
+    table = Table(title="lossaudit", caption=legend(verdicts_of(report)), caption_justify="left", show_lines=False)
     table.add_column("loss", style="bold", no_wrap=True)
     table.add_column("kind", style="dim")
     for prop in report.properties:
