@@ -208,7 +208,7 @@ def _parameters(raw, fail) -> tuple:
     if not isinstance(raw, dict):
         fail("parameters must be a table of [loss.parameters.NAME] tables", "parameters")
     out = []
-    from .expr import FUNCTION_NAMES, RESERVED
+    from .syntax import FUNCTION_NAMES, RESERVED
     for pname, spec in raw.items():
         where = f"parameters.{pname}"
         if not pname.isidentifier() or pname in RESERVED or pname in FUNCTION_NAMES:
