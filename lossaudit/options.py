@@ -23,8 +23,10 @@ _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LITERAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-class OptionError(LossAuditError):
-    """An option outside its bounds (the message names the option, the bounds and the value given)."""
+class OptionError(LossAuditError, ValueError):
+    """An option outside its bounds (the message names the option, the bounds and the value given).
+
+    Also a ValueError, which is what Budget raised for bad values before these checks existed."""
 
 
 def _integer(value, option: str, noun: str, lo: int, hi: int) -> int:
