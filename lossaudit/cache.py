@@ -21,13 +21,13 @@ import hashlib
 import json
 import os
 import re
-import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from ._version import __version__
 from .cache_schema import valid_payload
+from .files import Refused, read_limited
 
 FORMAT = 2
 MAX_FILE_BYTES = 1 << 20  # 1 MiB; an entry is a few kB
@@ -93,19 +93,8 @@ def load(k: str | None):
 def _read_json(path: Path):
     """The parsed JSON of a regular file of at most MAX_FILE_BYTES, or None (never blocks on a FIFO)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-                return None
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            return None
-        return json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return json.loads(read_limited(path, MAX_FILE_BYTES).decode("utf-8"))
+    except (Refused, OSError, ValueError, RecursionError):  # UnicodeDecodeError, JSONDecodeError: ValueErrors
         return None
 
 

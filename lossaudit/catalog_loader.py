@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +35,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from .errors import CatalogError, LossAuditError, UnknownLossError
+from .files import Refused, read_limited
 from .kinds import KINDS, Interval, parse_domain
 from .loss import ROLES, Loss, Parameter
 
@@ -129,26 +129,13 @@ def _load_file(path: Path) -> list[Loss]:
 
 
 def _read(path: Path) -> str:
-    """The text of a regular catalog file of at most MAX_FILE_BYTES, read without blocking.
-
-    Symlinks are followed and the file opened non-blocking before anything is read, then checked on
-    the open descriptor: a device (/dev/zero, /dev/urandom), FIFO or socket is refused, never read.
-    """
+    """The text of a regular catalog file of at most MAX_FILE_BYTES (devices, FIFOs, sockets are never read)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        data = read_limited(path, MAX_FILE_BYTES)
+    except Refused as exc:
+        raise CatalogError(f"{exc} (1 MiB)" if "limit" in str(exc) else str(exc), file=path.name) from None
     except OSError as exc:
-        raise CatalogError(f"cannot open the file: {exc.strerror or exc}", file=path.name) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise CatalogError("not a regular file (devices, FIFOs, sockets and folders are refused)",
-                               file=path.name)
-        if info.st_size > MAX_FILE_BYTES:
-            raise CatalogError(f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)",
-                               file=path.name)
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:  # grew while being read
-        raise CatalogError(f"the file is over the limit of {MAX_FILE_BYTES} bytes (1 MiB)", file=path.name)
+        raise CatalogError(f"cannot read the file: {exc.strerror or exc}", file=path.name) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
