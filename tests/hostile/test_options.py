@@ -75,7 +75,7 @@ def test_domains_must_fit_the_kind(kind, option, text, allowed, no_audit):
     assert_refused(result, option, kind, allowed)
 
 
-def test_a_builtin_losss_kind_bounds_its_target_domain(no_audit):
+def test_a_builtin_loss_kind_bounds_its_target_domain(no_audit):
     result = runner.invoke(app, ["audit", "hinge", "--target-domain", "{5}", "--quiet"])
     assert_refused(result, "{5}", "margin")
 
