@@ -124,7 +124,9 @@ def audit(
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
-    options = _checked_options(names, expr, kind, param, seed, samples, classes, timeout, pred_domain, target_domain)
+    options = checked.audit_options(names, expr, kind, dict(
+        param=param, seed=seed, samples=samples, classes=classes, timeout=timeout, pred_domain=pred_domain,
+        target_domain=target_domain))
     options.update(name=name, properties=prop, require=require)
     output = checked.output(output)
     report = _run_with_progress(target, options, quiet)
@@ -150,38 +152,6 @@ def _audit_target(names, expr, kind):
 
 def _params(items) -> dict:
     return checked.params(items)
-
-
-def _checked_options(names, expr, kind, param, seed, samples, classes, timeout, pred_domain, target_domain) -> dict:
-    """Every option validated (lossaudit.options) before any work; an expression before sympy loads."""
-    from .kinds import get_kind
-    params = checked.params(param)
-    kinds = [get_kind(kind)] if kind else _builtin_kinds(names) if pred_domain or target_domain else []
-    if expr is not None:
-        checked.expression(expr, params=tuple(params), vector=kinds[0].vector)
-    domains = {key: checked.domain(text, option) for key, text, option in (
-        ("pred_domain", pred_domain, "--pred-domain"), ("target_domain", target_domain, "--target-domain"))}
-    for k in kinds:
-        checked.fit_domain(domains["pred_domain"], "--pred-domain", k)
-        checked.fit_domain(domains["target_domain"], "--target-domain", k)
-    return dict(expression=expr, kind=kind, params=params, seed=checked.seed(seed),
-                samples=None if samples is None else checked.samples(samples), classes=checked.classes(classes),
-                timeout=None if timeout is None else checked.timeout(timeout), **domains)
-
-
-def _builtin_kinds(names) -> list:
-    """The kinds of the named built-ins (all of them when none is named): domains must fit each."""
-    from . import catalog_loader
-    from .errors import UnknownLossError
-    losses = list(catalog_loader.builtins())
-    if names:
-        losses = []
-        for n in names:
-            try:
-                losses.append(catalog_loader.find(n))
-            except UnknownLossError:
-                pass  # a callable, or a typo that resolving reports
-    return list({x.kind.name: x.kind for x in losses}.values())
 
 
 def _run_with_progress(target, options, quiet):

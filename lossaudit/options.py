@@ -205,3 +205,39 @@ def expression(text: str, params=(), vector: bool = False) -> None:
     """Check an expression's syntax tree without importing sympy (a refusal is quick)."""
     from .syntax import check
     check(text, params=params, vector=vector)
+
+
+# ---------------------------------------------------------------------------
+# The command line's options, all at once
+
+def audit_options(names, expr, kind, typed: dict) -> dict:
+    """`lossaudit audit`'s options as typed (`typed`: param, seed, samples, classes, timeout, pred_domain,
+    target_domain), validated before any work (an expression before sympy loads), as keyword arguments
+    of lossaudit.audit."""
+    from .kinds import get_kind
+    values = params(typed["param"])
+    dom_texts = {"pred_domain": typed["pred_domain"], "target_domain": typed["target_domain"]}
+    kinds = [get_kind(kind)] if kind else builtin_kinds(names) if any(dom_texts.values()) else []
+    if expr is not None:
+        expression(expr, params=tuple(values), vector=kinds[0].vector)
+    domains = {key: domain(text, "--" + key.replace("_", "-")) for key, text in dom_texts.items()}
+    for k in kinds:
+        for key, dom in domains.items():
+            fit_domain(dom, "--" + key.replace("_", "-"), k)
+    return dict(expression=expr, kind=kind, params=values, seed=seed(typed["seed"]),
+                samples=None if typed["samples"] is None else samples(typed["samples"]),
+                classes=classes(typed["classes"]),
+                timeout=None if typed["timeout"] is None else timeout(typed["timeout"]), **domains)
+
+
+def builtin_kinds(names) -> list:
+    """The kinds of the named built-ins (every built-in when none is named): a domain must fit each."""
+    from . import catalog_loader
+    from .errors import UnknownLossError
+    losses = list(catalog_loader.builtins()) if not names else []
+    for n in names or []:
+        try:
+            losses.append(catalog_loader.find(n))
+        except UnknownLossError:
+            pass  # a callable, or a typo that resolving reports
+    return list({x.kind.name: x.kind for x in losses}.values())
