@@ -153,3 +153,24 @@ def test_each_bound_is_exclusive_of_the_next_value(function, value):
 ])
 def test_values_on_the_bounds_are_accepted(function, value, expected):
     assert function(value) == expected
+
+
+_LARGEST_BUDGET = """
+import resource, lossaudit
+from lossaudit.options import MAX_SAMPLES
+report = lossaudit.audit("abs(y_pred - y_true)", kind="regression", properties="convexity", samples=MAX_SAMPLES)
+print(report.results[0].verdicts["convexity"].verdict, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_the_largest_sample_budget_runs_in_bounded_memory():
+    # before: --samples 10**12 grew to 7 GB; the bound must keep the worst accepted budget small
+    import subprocess
+    import sys
+    from helpers_hostile import REPO
+    proc = subprocess.run([sys.executable, "-c", _LARGEST_BUDGET], capture_output=True, text=True, timeout=1200,
+                          env=dict(os.environ, PYTHONPATH=str(REPO), LOSSAUDIT_NO_CACHE="1"))
+    verdict, max_rss_kib = proc.stdout.split()
+    assert verdict == "holds"  # |y_pred - y_true| is convex: a norm of an affine map
+    assert int(max_rss_kib) < 2 * 1024 * 1024  # under 2 GiB
