@@ -27,12 +27,14 @@ class Budget:
     timeout: float = 30.0
 
     def __post_init__(self):
-        if self.samples < 50:
-            raise ValueError(f"samples must be at least 50; {self.samples} was given")
-        if self.timeout <= 0:
-            raise ValueError(f"timeout must be positive; {self.timeout} was given")
-        if self.seed < 0:
-            raise ValueError(f"seed must be nonnegative; {self.seed} was given")
+        # the bounds of lossaudit.options (an OptionError is also a ValueError, as raised here before)
+        from . import options
+        object.__setattr__(self, "seed", options.seed(self.seed, "seed"))
+        object.__setattr__(self, "samples", options.samples(self.samples, "samples"))
+        object.__setattr__(self, "timeout", options.timeout(self.timeout, "timeout"))
+        object.__setattr__(self, "symbolic_seconds", options.timeout(self.symbolic_seconds, "symbolic_seconds"))
+        if not (0 < self.rtol < 1):  # also false for NaN
+            raise options.OptionError(f"rtol must lie between 0 and 1; {self.rtol!r} was given")
 
     def rng(self, *keys: str) -> np.random.Generator:
         """A generator seeded by the seed and the given keys (loss, property, ...), stable across runs."""

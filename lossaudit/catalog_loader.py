@@ -35,6 +35,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from .errors import CatalogError, LossAuditError, UnknownLossError
+from .files import Refused, read_limited
 from .kinds import KINDS, Interval, parse_domain
 from .loss import ROLES, Loss, Parameter
 
@@ -45,6 +46,8 @@ PARAMETER_FIELDS = {"default", "range", "description"}
 FRAMEWORKS = ("pytorch", "keras", "tensorflow", "optax", "jax", "sklearn", "scipy", "xgboost", "lightgbm",
               "segmentation_models", "monai")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+MAX_FILE_BYTES = 1 << 20   # 1 MiB: the largest built-in file is about 16 kB
+MAX_ENTRIES = 500          # per file
 
 
 def catalog_dir() -> Path:
@@ -102,23 +105,41 @@ def find(name: str) -> Loss:
 
 
 def _load_file(path: Path) -> list[Loss]:
-    text = None
+    text = _read(path)
     try:
-        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         entry, field = _locate(text, str(exc))
         raise CatalogError(f"not valid TOML: {exc}", file=path.name, entry=entry, field=field) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"cannot read the file: {exc}", file=path.name) from None
+    except (RecursionError, MemoryError, ValueError) as exc:  # tables or arrays nested thousands deep
+        raise CatalogError(f"not valid TOML: it is nested too deeply or too large to read ({type(exc).__name__})",
+                           file=path.name) from None
     unknown_top = set(data) - {"loss"}
     if unknown_top:
-        raise CatalogError(f"unknown top-level key(s) {sorted(unknown_top)}; entries are [[loss]] tables",
+        raise CatalogError(f"unknown top-level key(s) {[_short(k) for k in sorted(unknown_top)[:10]]}; "
+                           "entries are [[loss]] tables",
                            file=path.name)
     entries = data.get("loss", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise CatalogError("entries must be written as [[loss]] tables", file=path.name)
+    if len(entries) > MAX_ENTRIES:
+        raise CatalogError(f"the file has {len(entries)} entries; the limit is {MAX_ENTRIES} per file",
+                           file=path.name)
     return [_entry(path.name, i, e) for i, e in enumerate(entries)]
+
+
+def _read(path: Path) -> str:
+    """The text of a regular catalog file of at most MAX_FILE_BYTES (devices, FIFOs, sockets are never read)."""
+    try:
+        data = read_limited(path, MAX_FILE_BYTES)
+    except Refused as exc:
+        raise CatalogError(f"{exc} (1 MiB)" if "limit" in str(exc) else str(exc), file=path.name) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the file: {exc.strerror or exc}", file=path.name) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", file=path.name) from None
 
 
 def _locate(text: str | None, message: str) -> tuple:
@@ -141,35 +162,61 @@ def _locate(text: str | None, message: str) -> tuple:
 
 
 def _entry(file: str, index: int, raw: dict) -> Loss:
-    label = str(raw.get("name", f"#{index + 1}"))
+    name = raw.get("name")
+    label = name if isinstance(name, str) and len(name) <= 60 else f"#{index + 1}"
 
     def fail(message, field=None):
         raise CatalogError(message, file=file, entry=label, field=field)
 
+    _check_keys(raw, fail)
+    fields = dict(_names(raw, fail), **_kind_and_role(raw, fail), **_domains(raw, fail))
+    references = tuple(_text(r, fail, "references") for r in _list(raw["references"], fail, "references"))
+    if not references:
+        fail("at least one reference is needed", "references")
+    try:
+        return Loss.from_expression(
+            _text(raw["expression"], fail, "expression"), KINDS[fields.pop("kind")],
+            parameters=_parameters(raw.get("parameters", {}), fail), classes=_classes(raw, fail),
+            source=f"catalog/{file}", description=_text(raw["description"], fail, "description"),
+            references=references, equivalents=_equivalents(raw.get("equivalents", {}), fail), **fields)
+    except CatalogError:
+        raise
+    except LossAuditError as exc:
+        field = "expression" if type(exc).__name__ == "ExpressionError" else _guess_field(str(exc))
+        fail(str(exc), field)
+
+
+def _check_keys(raw: dict, fail) -> None:
     for key in raw:
         if key not in ENTRY_FIELDS:
-            fail(f"unknown field (the fields are {', '.join(sorted(ENTRY_FIELDS))})", key)
+            fail(f"unknown field (the fields are {', '.join(sorted(ENTRY_FIELDS))})", _short(key))
     for key in REQUIRED:
         if key not in raw:
             fail("this required field is missing", key)
+
+
+def _names(raw: dict, fail) -> dict:
     name = _text(raw["name"], fail, "name")
     if not NAME_PATTERN.fullmatch(name):
         fail("a name is lowercase letters, digits and _ , starting with a letter", "name")
     aliases = tuple(_text(a, fail, "aliases") for a in _list(raw.get("aliases", []), fail, "aliases"))
     for a in aliases:
         if not NAME_PATTERN.fullmatch(a):
-            fail(f"the alias {a!r} is not lowercase letters, digits and _", "aliases")
+            fail(f"the alias {_short(a)!r} is not lowercase letters, digits and _", "aliases")
+    return {"name": name, "aliases": aliases}
+
+
+def _kind_and_role(raw: dict, fail) -> dict:
     kind = _text(raw["kind"], fail, "kind")
     if kind not in KINDS:
-        fail(f"unknown kind {kind!r} (the kinds are {', '.join(KINDS)})", "kind")
+        fail(f"unknown kind {_short(kind)!r} (the kinds are {', '.join(KINDS)})", "kind")
     role = _text(raw.get("role", "loss"), fail, "role")
     if role not in ROLES:
-        fail(f"unknown role {role!r} (loss or metric)", "role")
-    references = tuple(_text(r, fail, "references") for r in _list(raw["references"], fail, "references"))
-    if not references:
-        fail("at least one reference is needed", "references")
-    params = _parameters(raw.get("parameters", {}), fail)
-    equivalents = _equivalents(raw.get("equivalents", {}), fail)
+        fail(f"unknown role {_short(role)!r} (loss or metric)", "role")
+    return {"kind": kind, "role": role}
+
+
+def _domains(raw: dict, fail) -> dict:
     domains = {}
     for key in ("pred_domain", "target_domain"):
         if key in raw:
@@ -177,21 +224,18 @@ def _entry(file: str, index: int, raw: dict) -> Loss:
                 domains[key] = parse_domain(_text(raw[key], fail, key))
             except LossAuditError as exc:
                 fail(str(exc), key)
+    return domains
+
+
+def _classes(raw: dict, fail) -> int | None:
     classes = raw.get("classes")
     if classes is not None and (not isinstance(classes, int) or isinstance(classes, bool)):
         fail("classes must be an integer", "classes")
-    try:
-        return Loss.from_expression(
-            _text(raw["expression"], fail, "expression"), KINDS[kind], name=name, parameters=params,
-            role=role, pred_domain=domains.get("pred_domain"), target_domain=domains.get("target_domain"),
-            classes=classes, source=f"catalog/{file}", aliases=aliases,
-            description=_text(raw["description"], fail, "description"), references=references,
-            equivalents=equivalents)
-    except CatalogError:
-        raise
-    except LossAuditError as exc:
-        field = "expression" if type(exc).__name__ == "ExpressionError" else _guess_field(str(exc))
-        fail(str(exc), field)
+    return classes
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _guess_field(message: str) -> str:
@@ -208,7 +252,7 @@ def _parameters(raw, fail) -> tuple:
     if not isinstance(raw, dict):
         fail("parameters must be a table of [loss.parameters.NAME] tables", "parameters")
     out = []
-    from .expr import FUNCTION_NAMES, RESERVED
+    from .syntax import FUNCTION_NAMES, RESERVED
     for pname, spec in raw.items():
         where = f"parameters.{pname}"
         if not pname.isidentifier() or pname in RESERVED or pname in FUNCTION_NAMES:

@@ -16,6 +16,7 @@ from typing import List, Optional
 
 import typer
 
+from . import options as checked
 from ._version import __version__
 from .properties import names as property_names
 from .render import FORMATS
@@ -122,13 +123,13 @@ def audit(
     require: Optional[str] = typer.Option(None, "--require", help="Mark the losses for which all of these hold "
                                                                   "(a property not applicable to a loss's kind "
                                                                   "does not hold)."),
-    seed: int = typer.Option(0, "--seed", help="The sampling seed (same seed, same output)."),
-    samples: Optional[int] = typer.Option(None, "--samples", help="Sample points per property and target."),
+    seed: str = typer.Option("0", "--seed", help="The sampling seed (same seed, same output)."),
+    samples: Optional[str] = typer.Option(None, "--samples", help="Sample points per property and target."),
     pred_domain: Optional[str] = typer.Option(None, "--pred-domain", help='Prediction domain, e.g. "(0, inf)".'),
     target_domain: Optional[str] = typer.Option(None, "--target-domain",
                                                 help='Target domain, e.g. "[0, 1]" or "{-1, 1}".'),
-    classes: Optional[int] = typer.Option(None, "--classes", help="K for vector kinds (default 3)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 30)."),
+    classes: Optional[str] = typer.Option(None, "--classes", help="K for vector kinds (default 3)."),
+    timeout: Optional[str] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 30)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ):
     """Audit built-in losses, an expression, or a Python callable."""
@@ -136,9 +137,11 @@ def audit(
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
-    options = dict(expression=expr, kind=kind, name=name, params=_params(param), properties=prop, require=require,
-                   seed=seed, samples=samples, pred_domain=_domain(pred_domain, "--pred-domain"),
-                   target_domain=_domain(target_domain, "--target-domain"), classes=classes, timeout=timeout)
+    options = checked.audit_options(names, expr, kind, dict(
+        param=param, seed=seed, samples=samples, classes=classes, timeout=timeout, pred_domain=pred_domain,
+        target_domain=target_domain))
+    options.update(name=name, properties=prop, require=require)
+    output = checked.output(output)
     report = _run_with_progress(target, options, quiet)
     _emit(report, fmt, output)
     _err(report.summary())
@@ -161,28 +164,7 @@ def _audit_target(names, expr, kind):
 
 
 def _params(items) -> dict:
-    from .errors import LossAuditError
-    out = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise LossAuditError(f"--param takes k=v, e.g. --param delta=2; {item!r} was given")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise LossAuditError(f"--param {key.strip()} must be a number; {value!r} was given") from None
-    return out
-
-
-def _domain(text, option):
-    if text is None:
-        return None
-    from .errors import LossAuditError
-    from .kinds import parse_domain
-    try:
-        return parse_domain(text)
-    except LossAuditError as exc:
-        raise LossAuditError(f"{option}: {exc}") from None
+    return checked.params(items)
 
 
 def _run_with_progress(target, options, quiet):
@@ -228,7 +210,7 @@ def _emit(report, fmt, output):
 @handles_errors
 def show(name: str = typer.Argument(..., help="A built-in loss (name or alias)."),
          param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v."),
-         seed: int = typer.Option(0, "--seed"),
+         seed: str = typer.Option("0", "--seed"),
          quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
     """One loss in depth: formula, parameters, references, and every verdict with its evidence."""
     from rich.console import Console
@@ -238,7 +220,7 @@ def show(name: str = typer.Argument(..., help="A built-in loss (name or alias)."
     params = _params(param)
     if params:
         loss = loss.with_values(params)
-    report = _run_with_progress(loss, dict(seed=seed), quiet)
+    report = _run_with_progress(loss, dict(seed=checked.seed(seed)), quiet)
     console = Console(width=None if sys.stdout.isatty() else 120)
     describe(console, loss, report.results[0])
 
@@ -279,7 +261,7 @@ def docs(
     kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
     param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
-    seed: int = typer.Option(0, "--seed", help="The sampling seed."),
+    seed: str = typer.Option("0", "--seed", help="The sampling seed."),
     readme: Optional[Path] = typer.Option(None, "--readme", help="Also fill this README's property-table markers."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ):
@@ -290,7 +272,7 @@ def docs(
     if fmt not in FORMATS:
         raise LossAuditError(f"unknown docs format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     target = _audit_target(names, expr, kind)
-    options = dict(expression=expr, kind=kind, name=name, params=_params(param), seed=seed)
+    options = dict(expression=expr, kind=kind, name=name, params=_params(param), seed=checked.seed(seed))
     report = _run_with_progress(target, options, quiet)
     written = write_docs(report, out, fmt, prune=target is None and expr is None)  # the whole catalog
     if readme is not None:

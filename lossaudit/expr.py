@@ -19,35 +19,23 @@ from __future__ import annotations
 
 import ast
 import math
-import unicodedata
-import warnings
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .errors import ExpressionError
-
-MAX_LENGTH = 4000
-MAX_NESTING = 40
-MAX_NODES = 1500
-MAX_MAGNITUDE_DIGITS = 300  # numbers beyond 1e300 are refused
+from .syntax import (FUNCTION_NAMES, MAX_LENGTH, MAX_MAGNITUDE_DIGITS, MAX_NESTING, MAX_NODES,  # noqa: F401
+                     REDUCTIONS, RESERVED, Located, check)
 
 Y_PRED = sp.Symbol("y_pred", real=True)
 Y_TRUE = sp.Symbol("y_true", real=True)
-
-RESERVED = {"y_pred", "y_true", "pi", "E"}
-_ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-*/().,<>=&| \t")
 
 SCALAR_FUNCTIONS = {
     "abs": sp.Abs, "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log,
     "log1p": lambda a: sp.log(1 + a), "cosh": sp.cosh, "sinh": sp.sinh, "tanh": sp.tanh,
     "atan": sp.atan, "sin": sp.sin, "cos": sp.cos, "sign": sp.sign,
 }
-REDUCTIONS = ("sum", "mean", "logsumexp")
-FUNCTION_NAMES = tuple(SCALAR_FUNCTIONS) + ("max", "min", "where") + REDUCTIONS
-
-_OPERATOR_SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<",
-                     ast.RShift: ">>", ast.BitXor: "^", ast.BitAnd: "&", ast.BitOr: "|"}
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
 def vector_symbols(name: str, k: int) -> tuple:
@@ -72,77 +60,38 @@ class _Cond:
         self.value = value
 
 
-def _describe_char(ch: str) -> str:
+def _non_real(value) -> bool:
+    """Whether a constant is not a real number: (-8)**(1/3) is sympy's principal, complex, cube root."""
+    if any(value.has(u) for u in _UNDEFINED):
+        return False  # refused afterwards as undefined, with its own message
+    real = value.is_extended_real
+    if real is not None:
+        return not real
     try:
-        name = unicodedata.name(ch)
-    except ValueError:
-        name = "unnamed character"
-    return f"{ch!r} (U+{ord(ch):04X} {name})"
+        z = complex(value.evalf(30))
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return abs(z.imag) > 1e-12 * max(1.0, abs(z.real))
 
 
-def _precheck(text: str) -> None:
-    if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be text, not {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
-                              column=MAX_LENGTH + 1)
-    if not text.strip():
-        raise ExpressionError("the expression is empty", text=text)
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch not in _ALLOWED_CHARS:
-            hint = {"^": " (use ** for powers)", "[": " (indexing and lists are not allowed)",
-                    "=": " (use <, <=, > or >= in where(...))", "!": " (only <, <=, > and >= compare)"}.get(ch, "")
-            if ch.isalpha():
-                hint = " (only ASCII letters are allowed: a look-alike letter is a different name)"
-            raise ExpressionError(f"unexpected character {_describe_char(ch)}{hint}",
-                                  text=text, column=i + 1, token=ch)
-        if ch == "(":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise ExpressionError(f"parentheses are nested more than {MAX_NESTING} deep",
-                                      text=text, column=i + 1, token="(")
-        elif ch == ")":
-            depth -= 1
+class _Parser(Located):
+    """Builds sympy from a tree that `syntax.check` accepted; checks what needs values."""
 
-
-class _Parser:
     def __init__(self, text: str, params: dict, k: int | None, lead: int = 0):
-        self.text = text
-        self.lead = lead  # leading blanks stripped before parsing, for columns
+        super().__init__(text, lead)
         self.params = params
         self.k = k
         self.yp = Vec(vector_symbols("y_pred", k)) if k else Y_PRED
         self.yt = Vec(vector_symbols("y_true", k)) if k else Y_TRUE
 
-    # -- errors -----------------------------------------------------------
-    def fail(self, message: str, node: ast.AST | None = None, token: str | None = None):
-        col = None
-        if node is not None and hasattr(node, "col_offset"):
-            col = node.col_offset + 1 + self.lead
-            if token is None:
-                seg = ast.get_source_segment(self.text, node) or ""
-                token = seg if len(seg) <= 40 else seg[:37] + "..."
-        if token:
-            message = f"{message}: {token!r}" if token not in message else message
-        raise ExpressionError(message, text=self.text, column=col, token=token)
-
-    def fail_between(self, message: str, left: ast.AST, right: ast.AST, symbol: str):
-        """Fail naming an operator that sits between two nodes (ast gives no position for it)."""
-        start = getattr(left, "end_col_offset", None)
-        stop = getattr(right, "col_offset", None)
-        col = None
-        if start is not None and stop is not None:
-            found = self.text.find(symbol, start, stop + len(symbol))
-            col = found + 1 + self.lead if found >= 0 else None
-        raise ExpressionError(message, text=self.text, column=col, token=symbol)
-
     # -- visitors ---------------------------------------------------------
     def build(self, node: ast.AST):
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is None:
-            self.fail(f"{_syntax_name(node)} is not allowed", node)
-        return method(node)
+        value = getattr(self, "visit_" + type(node).__name__)(node)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)) and isinstance(value, sp.Expr) \
+                and value.is_number and _non_real(value):
+            self.fail("this part is not a real number, and a loss must be real-valued (a negative number to a "
+                      "fractional power is complex: take the root of its absolute value and restore the sign)", node)
+        return value
 
     def visit_Expression(self, node):
         value = self.scalar_or_vec(node.body)
@@ -159,61 +108,24 @@ class _Parser:
 
     def visit_Constant(self, node):
         v = node.value
-        if isinstance(v, bool) or v is None:
-            self.fail(f"{v!r} is not allowed", node, token=str(v))
         if isinstance(v, int):
-            if abs(v) >= 10 ** MAX_MAGNITUDE_DIGITS:
-                self.fail(f"the number is too large (beyond 1e{MAX_MAGNITUDE_DIGITS})", node)
             return sp.Integer(v)
-        if isinstance(v, float):
-            if not math.isfinite(v) or abs(v) >= 10.0 ** MAX_MAGNITUDE_DIGITS:
-                self.fail(f"the number is too large (beyond 1e{MAX_MAGNITUDE_DIGITS})", node)
-            # Integral decimals (2.0, 1e3) become integers so powers stay polynomial; others
-            # keep the float's exact binary value, the number a re-check will plug in.
-            return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)
-        if isinstance(v, complex):
-            self.fail("complex numbers are not allowed", node)
-        self.fail("strings are not allowed", node)
+        # Integral decimals (2.0, 1e3) become integers so powers stay polynomial; others
+        # keep the float's exact binary value, the number a re-check will plug in.
+        return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)
 
     def visit_Name(self, node):
-        name = node.id
-        if name == "y_pred":
-            return self.yp
-        if name == "y_true":
-            return self.yt
-        if name == "pi":
-            return sp.pi
-        if name == "E":
-            return sp.E
-        if name in self.params:
-            return self.params[name]
-        if name in FUNCTION_NAMES:
-            self.fail(f"{name} is a function; call it as {name}(...)", node, token=name)
-        known = "y_pred, y_true, pi, E" + (", " + ", ".join(self.params) if self.params else "")
-        self.fail(f"unknown name {name!r} (the names are {known})", node, token=name)
+        fixed = {"y_pred": self.yp, "y_true": self.yt, "pi": sp.pi, "E": sp.E}
+        return fixed[node.id] if node.id in fixed else self.params[node.id]
 
     def visit_UnaryOp(self, node):
-        if isinstance(node.op, ast.USub):
-            return self.lift(lambda a: -a, self.scalar_or_vec(node.operand))
-        if isinstance(node.op, ast.UAdd):
-            return self.scalar_or_vec(node.operand)
-        op = {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), "?")
-        self.fail(f"the operator {op!r} is not allowed", node, token=op)
+        operand = self.scalar_or_vec(node.operand)
+        return self.lift(lambda a: -a, operand) if isinstance(node.op, ast.USub) else operand
 
     def visit_BinOp(self, node):
         op = type(node.op)
         if op in (ast.BitAnd, ast.BitOr):
-            sym = _OPERATOR_SYMBOLS[op]
-            left, right = self.build(node.left), self.build(node.right)
-            if not isinstance(left, _Cond) or not isinstance(right, _Cond):
-                self.fail_between(f"'{sym}' joins comparisons only; wrap each comparison in parentheses, "
-                                  "e.g. (y_pred > 0) & (y_true > 0)", node.left, node.right, sym)
-            join = sp.And if op is ast.BitAnd else sp.Or
-            return _Cond(self.lift(join, left.value, right.value))
-        if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
-            sym = _OPERATOR_SYMBOLS.get(op, op.__name__)
-            hint = "; use ** for powers" if op is ast.BitXor else ""
-            self.fail_between(f"the operator {sym!r} is not allowed{hint}", node.left, node.right, sym)
+            return self.join_conditions(node, op)
         left, right = self.scalar_or_vec(node.left), self.scalar_or_vec(node.right)
         if op is ast.Pow:
             self.check_power(left, right, node)
@@ -223,6 +135,15 @@ class _Parser:
         if op is ast.Div and not isinstance(right, Vec) and right == 0:
             self.fail("division by zero", node)
         return self.lift(fn, left, right)
+
+    def join_conditions(self, node, op):
+        sym = "&" if op is ast.BitAnd else "|"
+        left, right = self.build(node.left), self.build(node.right)
+        if not isinstance(left, _Cond) or not isinstance(right, _Cond):
+            self.fail_between(f"'{sym}' joins comparisons only; wrap each comparison in parentheses, "
+                              "e.g. (y_pred > 0) & (y_true > 0)", node.left, node.right, sym)
+        join = sp.And if op is ast.BitAnd else sp.Or
+        return _Cond(self.lift(join, left.value, right.value))
 
     def check_power(self, base, exponent, node):
         """Refuse numeric powers whose value is astronomically large (9**9**9)."""
@@ -241,42 +162,19 @@ class _Parser:
     def visit_Compare(self, node):
         ops = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
         terms = [self.scalar_or_vec(node.left)] + [self.scalar_or_vec(c) for c in node.comparators]
-        parts = []
-        operands = [node.left] + list(node.comparators)
-        for i, op in enumerate(node.ops):
-            if type(op) not in ops:
-                sym = {ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not",
-                       ast.In: "in", ast.NotIn: "not in"}.get(type(op), "?")
-                self.fail_between(f"the comparison {sym!r} is not allowed (use <, <=, > or >=)",
-                                  operands[i], operands[i + 1], sym)
-            parts.append(self.lift(ops[type(op)], terms[i], terms[i + 1]))
+        parts = [self.lift(ops[type(op)], terms[i], terms[i + 1]) for i, op in enumerate(node.ops)]
         value = parts[0]
         for p in parts[1:]:
             value = self.lift(sp.And, value, p)
         return _Cond(value)
 
     def visit_Call(self, node):
-        if not isinstance(node.func, ast.Name):
-            self.fail("only the listed functions can be called", node.func)
         name = node.func.id
-        if node.keywords:
-            kw = node.keywords[0]
-            self.fail("keyword arguments are not allowed", kw if hasattr(kw, "col_offset") else kw.value,
-                      token=kw.arg)
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            self.fail("'*' arguments are not allowed", node)
         if name == "where":
             return self.call_where(node)
-        if name not in FUNCTION_NAMES:
-            self.fail(f"unknown function {name!r} (the functions are {', '.join(self.allowed_functions())})",
-                      node.func, token=name)
-        if name in REDUCTIONS and not self.k:
-            self.fail(f"{name}(...) is for vector kinds (logits, distribution, vector) only", node.func, token=name)
         args = [self.scalar_or_vec(a) for a in node.args]
         if name in ("max", "min"):
             return self.call_extremum(name, args, node)
-        if len(args) != 1:
-            self.fail(f"{name}(...) takes exactly one argument, {len(args)} given", node.func, token=name)
         (arg,) = args
         if name in REDUCTIONS:
             if not isinstance(arg, Vec):
@@ -284,22 +182,15 @@ class _Parser:
             return reduce_vector(name, arg.items)
         return self.lift(SCALAR_FUNCTIONS[name], arg)
 
-    def allowed_functions(self):
-        return [f for f in FUNCTION_NAMES if self.k or f not in REDUCTIONS]
-
     def call_extremum(self, name, args, node):
         fn = sp.Max if name == "max" else sp.Min
         if len(args) == 1:
             if not isinstance(args[0], Vec):
                 self.fail(f"{name}(...) needs two or more arguments, or one vector", node.func, token=name)
             return fn(*args[0].items)
-        if not args:
-            self.fail(f"{name}(...) needs arguments", node.func, token=name)
         return self.lift(fn, *args)
 
     def call_where(self, node):
-        if len(node.args) != 3:
-            self.fail(f"where(COND, A, B) takes three arguments, {len(node.args)} given", node.func, token="where")
         cond = self.build(node.args[0])
         if not isinstance(cond, _Cond):
             self.fail("the first argument of where(...) must be a comparison such as y_pred > 0",
@@ -324,50 +215,18 @@ def reduce_vector(name: str, items: tuple):
     return sp.log(sp.Add(*[sp.exp(v) for v in items]))
 
 
-def _syntax_name(node: ast.AST) -> str:
-    names = {"Attribute": "attribute access ('.')", "Lambda": "'lambda'", "Subscript": "indexing ('[...]')",
-             "ListComp": "a comprehension", "SetComp": "a comprehension", "DictComp": "a comprehension",
-             "GeneratorExp": "a comprehension", "IfExp": "'A if COND else B' (use where(COND, A, B))",
-             "BoolOp": "'and' / 'or' (join comparisons with & and |)", "NamedExpr": "':='",
-             "Tuple": "a tuple", "List": "a list", "Dict": "a dict", "Set": "a set",
-             "JoinedStr": "an f-string", "Starred": "'*'", "Await": "'await'", "Yield": "'yield'",
-             "Slice": "a slice"}
-    return names.get(type(node).__name__, f"the syntax {type(node).__name__!r}")
-
-
 def parse(text: str, params=(), classes: int | None = None) -> sp.Expr:
     """Parse `text` into a sympy expression.
 
     `params` are the names of declared parameters (they become real symbols);
     `classes` is K for vector kinds (y_pred, y_true are then K-vectors), None for
     scalar kinds. Raises ExpressionError naming the offending token and column.
+    The grammar is checked first, without sympy (`lossaudit.syntax`).
     """
-    _precheck(text)
-    for name in params:
-        if not name.isidentifier() or name in RESERVED or name in FUNCTION_NAMES:
-            raise ExpressionError(f"{name!r} cannot name a parameter (it is reserved or not a name)")
-    stripped = text.strip()
-    lead = len(text) - len(text.lstrip())
-    try:
-        with warnings.catch_warnings():  # "invalid decimal literal" and friends: we report our own error
-            warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(stripped, mode="eval")
-    except SyntaxError as exc:
-        col = exc.offset if exc.offset and exc.offset <= len(stripped) else None
-        token = stripped[col - 1:col] if col else None
-        msg = (exc.msg or "invalid syntax").replace("'(' was never closed", "an opening '(' is never closed")
-        if col is None:
-            msg, col = "the expression ends too early", len(stripped) + 1
-        raise ExpressionError(f"cannot read the expression: {msg}", text=text, column=col + lead,
-                              token=token) from None
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"cannot read the expression: {exc}", text=text) from None
-    count = sum(1 for _ in ast.walk(tree))
-    if count > MAX_NODES:
-        raise ExpressionError(f"the expression has {count} syntax nodes; the limit is {MAX_NODES}", text=text)
+    tree, stripped, lead = check(text, params=params, vector=bool(classes))
     parser = _Parser(stripped, {p: param_symbol(p) for p in params}, classes, lead)
     expr = parser.build(tree)
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if expr.has(*_UNDEFINED):
         raise ExpressionError("the expression contains an undefined or infinite constant (such as log(0))",
                               text=text)
     if expr.has(sp.I):
