@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import importlib.util
 import io
+import math
 import os
 import sys
 from pathlib import Path
@@ -222,12 +223,32 @@ def _dup(fd: int) -> int | None:
         return None
 
 
-@contextlib.contextmanager
-def _quiet():
-    """Swallow what user code prints, so stdout carries only the report."""
-    sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), _descriptors_to_devnull():
-        yield
+class _Discard(io.TextIOBase):
+    def write(self, text) -> int:
+        return len(text)
+
+
+class _Quiet:
+    """Swallow what user code prints, so stdout carries only the report (a class: it runs once per call)."""
+
+    _sink = _Discard()
+
+    def __enter__(self):
+        self._streams = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = self._sink
+        self._fds = None if _silenced else _descriptors_to_devnull()
+        if self._fds is not None:
+            self._fds.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fds is not None:
+            self._fds.__exit__(None, None, None)
+        sys.stdout, sys.stderr = self._streams
+
+
+def _quiet() -> _Quiet:
+    return _Quiet()
 
 
 def call_user(func, *args):
@@ -321,6 +342,8 @@ class SafeCallable:
                 raise
             self.log.note(p, t, np.array([np.nan]), exc.reason)  # this point only: the property says unknown
             return np.nan
+        if isinstance(v, (float, np.floating)) and math.isfinite(v):
+            return float(v)  # the common case, kept cheap: this runs once per point
         arr, imaginary = _real(v)
         if arr is None:
             raise CallableFailure(f"the callable returned {type(v).__name__}, not a number",
