@@ -165,7 +165,7 @@ def test_writes_to_descriptor_1_at_import_and_call_do_not_reach_stdout(tmp_path)
     assert "garbage" not in proc.stdout
 
 
-@pytest.mark.parametrize("when", ["import", "call"])
+@pytest.mark.parametrize("when", ["call", pytest.param("import", marks=pytest.mark.slow)])
 def test_a_lingering_child_does_not_hold_the_audit(tmp_path, when):
     fork = """
         import os, time
@@ -193,7 +193,7 @@ def test_a_lingering_child_does_not_hold_the_audit(tmp_path, when):
     assert_gone(tmp_path / "pid")
 
 
-@pytest.mark.parametrize("body", ["time.sleep(600)", "while True:\n    pass"])
+@pytest.mark.parametrize("body", ["time.sleep(600)", pytest.param("while True:\n    pass", marks=pytest.mark.slow)])
 def test_slow_import_is_bounded_by_the_timeout(tmp_path, body):
     start = time.monotonic()
     proc = run_cli(tmp_path, f"import time\n{body}\ndef loss(y_pred, y_true):\n    return y_pred\n", "--timeout", "2")
@@ -203,7 +203,7 @@ def test_slow_import_is_bounded_by_the_timeout(tmp_path, body):
 
 @pytest.mark.parametrize("body, words", [
     ("import sys\nsys.exit(7)", ["sys.exit(7)", "callable's module"]),
-    ("raise KeyboardInterrupt", ["KeyboardInterrupt", "callable's module"]),
+    pytest.param("raise KeyboardInterrupt", ["KeyboardInterrupt", "callable's module"], marks=pytest.mark.slow),
 ])
 def test_exit_or_interrupt_at_import_is_bad_input(tmp_path, body, words):
     proc = run_cli(tmp_path, f"{body}\ndef loss(y_pred, y_true):\n    return y_pred\n")
@@ -211,7 +211,8 @@ def test_exit_or_interrupt_at_import_is_bad_input(tmp_path, body, words):
 
 
 @pytest.mark.parametrize("raise_, name", [("import sys; sys.exit(7)", "SystemExit"),
-                                          ("raise KeyboardInterrupt", "KeyboardInterrupt")])
+                                          pytest.param("raise KeyboardInterrupt", "KeyboardInterrupt",
+                                                       marks=pytest.mark.slow)])
 def test_exit_or_interrupt_at_call_blames_the_callable(tmp_path, raise_, name):
     proc = run_cli(tmp_path, f"def loss(y_pred, y_true):\n    {raise_}\n", "--property", "convexity,sparsity")
     for v in verdicts(proc).values():
@@ -236,7 +237,7 @@ def signal_parent(sig: str, when: str) -> str:
     return f"import os, signal\ndef loss(y_pred, y_true):\n    {kill}\n    return {SQUARED}\n"
 
 
-@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("sig", ["SIGTERM", pytest.param("SIGKILL", marks=pytest.mark.slow)])
 def test_a_signal_to_the_parent_does_not_take_the_audit_down(tmp_path, sig):
     proc = run_cli(tmp_path, signal_parent(sig, "call"), "--property", "convexity,robustness")
     got = verdicts(proc)
