@@ -20,7 +20,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .callables import silence_process
+from .isolation import silence_process
 from .errors import LossAuditError
 from .verdict import Verdict, unknown
 
