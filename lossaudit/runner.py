@@ -3,9 +3,10 @@
 Each property runs under a deadline inside its worker; a worker that overruns
 even that is killed, its remaining properties reported `unknown (timed out)`.
 Results do not depend on the order in which workers finish: every (loss,
-property) draws from its own seeded generator. Workers report with the typed
-messages of `lossaudit.workers` (which also isolates them); which properties ran out of time is recorded
-there (a timing is not reproducible, so such a result is never cached).
+property) draws from its own seeded generator. Workers (`lossaudit.workers`,
+which also isolates them) report in typed messages; which properties ran out of
+time is recorded there, not read from text (a timing is not reproducible, so
+such a result is never cached).
 """
 from __future__ import annotations
 
