@@ -21,7 +21,7 @@ def cold() -> float:
 
 
 def in_process(workers: int | None) -> tuple[float, list]:
-    from lossaudit.auditor import run
+    from lossaudit.runner import run
     from lossaudit.budget import Budget
     from lossaudit.catalog_loader import load
     from lossaudit.verdict import PROPERTIES

@@ -16,14 +16,6 @@ from ._version import __version__
 __all__ = ["audit", "catalog", "Loss", "Verdict", "Report", "Budget", "LossAuditError", "__version__"]
 
 
-def audit(*args, **kwargs):
-    from .auditor import audit as _audit
-    return _audit(*args, **kwargs)
-
-
-audit.__doc__ = "Audit losses and return a Report; see lossaudit.auditor.audit."
-
-
 def catalog():
     """The built-in losses (Loss objects), in catalog order."""
     from .catalog_loader import builtins
@@ -31,6 +23,9 @@ def catalog():
 
 
 def __getattr__(name):
+    if name == "audit":  # lossaudit.api.audit itself, with its signature (imported on first use)
+        from .api import audit
+        return audit
     if name == "Loss":
         from .loss import Loss
         return Loss

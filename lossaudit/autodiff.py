@@ -12,7 +12,7 @@ import importlib.util
 
 import numpy as np
 
-from .callables import CallableFailure, _quiet
+from .callables import CallableFailure, call_user
 
 
 def available() -> list[str]:
@@ -35,11 +35,7 @@ def derivatives(func, vector: bool):
 
 
 def _call(func, *args):
-    try:
-        with _quiet():
-            return func(*args)
-    except Exception as exc:  # noqa: BLE001 - the user's code may raise anything
-        raise CallableFailure(f"the callable raised {type(exc).__name__}: {exc}") from None
+    return call_user(func, *args)  # quiet; whatever it raises (even SystemExit) is the callable's failure
 
 
 # ---------------------------------------------------------------------------
@@ -57,9 +53,8 @@ def _torch(func, vector: bool):
         x = torch.full(shape, 0.3, dtype=torch.float64, requires_grad=True)
         y = torch.full(shape, 0.5, dtype=torch.float64)
         try:
-            with _quiet():
-                out = func(x, y)
-        except Exception:  # noqa: BLE001 - not a torch callable
+            out = call_user(func, x, y)
+        except CallableFailure:  # not a torch callable
             return False
         return isinstance(out, torch.Tensor) and out.requires_grad and tuple(out.shape) == shape[:1]
 
@@ -112,10 +107,9 @@ def _jax(func, vector: bool):
     def accepts() -> bool:
         shape = (2, 3) if vector else (2,)
         try:
-            with _quiet():
-                out = func(jnp.full(shape, 0.3), jnp.full(shape, 0.5))
-                jax.grad(total)(jnp.full(shape, 0.3), jnp.full(shape, 0.5))
-        except Exception:  # noqa: BLE001 - not a jax-traceable callable
+            out = call_user(func, jnp.full(shape, 0.3), jnp.full(shape, 0.5))
+            call_user(jax.grad(total), jnp.full(shape, 0.3), jnp.full(shape, 0.5))
+        except CallableFailure:  # not a jax-traceable callable
             return False
         return isinstance(out, jax.Array) and tuple(out.shape) == shape[:1]
 

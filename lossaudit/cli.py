@@ -168,7 +168,7 @@ def _params(items) -> dict:
 
 
 def _run_with_progress(target, options, quiet):
-    from .auditor import audit as run_audit
+    from .api import audit as run_audit
     show = not quiet and sys.stderr.isatty()
     if not show:
         return run_audit(target, **options)

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 
 class LossAuditError(Exception):
-    """Bad input to lossaudit; the CLI turns it into exit status 2."""
+    """Bad input to lossaudit; the CLI turns it into exit status 2.
+
+    Fields (file, entry, column, ...) are attributes, so no code reads them back out of the message.
+    Errors cross process boundaries (a worker reports a user's bad input): they pickle with their fields.
+    """
+
+    def __reduce__(self):
+        return _rebuild, (type(self), str(self), dict(self.__dict__))
+
+
+def _rebuild(cls: type, message: str, fields: dict) -> LossAuditError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(fields)
+    return error
 
 
 class ExpressionError(LossAuditError):
@@ -19,6 +33,7 @@ class ExpressionError(LossAuditError):
         self.text = text
         self.column = column  # 1-based
         self.token = token
+        self.reason = message  # the message without its place
         where = f" at column {column}" if column is not None else ""
         shown = ""
         if text is not None and len(text) <= 120:
@@ -32,6 +47,7 @@ class CatalogError(LossAuditError):
     def __init__(self, message: str, *, file: str, entry: str | None = None,
                  field: str | None = None):
         self.file, self.entry, self.field = file, entry, field
+        self.reason = message  # the message without its place
         place = f"catalog file {file}"
         if entry is not None:
             place += f", entry {entry!r}"
@@ -57,4 +73,8 @@ class DomainError(LossAuditError):
 
 
 class CallableError(LossAuditError):
-    """A Python callable that cannot be imported or called as a loss."""
+    """A Python callable that cannot be imported or called as a loss; `spec` is its "file.py:func" text."""
+
+    def __init__(self, message: str, *, spec: str | None = None):
+        self.spec = spec
+        super().__init__(message)

@@ -1,0 +1,56 @@
+"""audit(...) -> Report: the facade over `sources` (what to audit) and `runner` (running it)."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional, Union
+
+from .budget import DEFAULT_SAMPLES, Budget
+from .errors import LossError
+from .kinds import Domain
+from .report import Report, qualify
+from .runner import Progress, run
+from .sources import resolve
+from .verdict import parse_properties
+
+DEFAULT_TIMEOUT = 30.0
+
+Properties = Optional[Union[str, Iterable[str]]]
+
+
+def audit(target: Any = None, *, kind: str | None = None, properties: Properties = None, seed: int = 0,
+          samples: int | None = None, params: dict | None = None, pred_domain: Domain | None = None,
+          target_domain: Domain | None = None, classes: int | None = None, require: Properties = None,
+          timeout: float | None = None, name: str | None = None, workers: int | None = None,
+          progress: Progress | None = None, expression: str | None = None) -> Report:
+    """Audit losses and return a Report.
+
+        audit()                                   every built-in
+        audit("huber")                            a built-in (by name or alias)
+        audit("log(cosh(y_pred - y_true))", kind="regression")
+        audit(my_fn, kind="margin")               a callable f(y_pred, y_true) over numpy arrays
+        audit("losses.py:my_loss", kind="regression")
+
+    `require` ("convexity,smoothness") marks which losses qualify; `progress`
+    is called as progress(done, total, name) after each loss. `expression=` is
+    always parsed as an expression (never imported as a callable).
+    """
+    props = parse_properties(properties)
+    required = parse_properties(require) if require else None
+    if required:
+        props = tuple(p for p in parse_properties(tuple(set(props) | set(required))))
+    budget = _budget(seed, samples, timeout)
+    losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
+                     target_domain=target_domain, classes=classes, expression=expression)
+    single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")
+    results = run(losses, props, budget, workers=workers, progress=progress, strict=single_user_loss)
+    for r in results:
+        if required:
+            r.qualifies = qualify(r, required)
+    return Report(results, props, seed=seed, samples=budget.samples, require=required)
+
+
+def _budget(seed: int, samples: int | None, timeout: float | None) -> Budget:
+    try:
+        return Budget(seed=seed, samples=DEFAULT_SAMPLES if samples is None else samples,
+                      timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    except ValueError as exc:
+        raise LossError(str(exc)) from None

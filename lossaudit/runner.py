@@ -1,0 +1,203 @@
+"""Running an audit: serial or in forked workers, under deadlines, with the cache.
+
+Each property runs under a deadline inside its worker; a worker that overruns
+even that is killed, its remaining properties reported `unknown (timed out)`.
+Results do not depend on the order in which workers finish: every (loss,
+property) draws from its own seeded generator. Workers (`lossaudit.workers`,
+which also isolates them) report in typed messages; which properties ran out of
+time is recorded there, not read from text (a timing is not reproducible, so
+such a result is never cached).
+"""
+from __future__ import annotations
+
+import functools
+import multiprocessing as mp
+import os
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import cache
+from .budget import Budget
+from .callables import CallableFailure, ImportedCallable, prepare
+from .errors import LossAuditError
+from .loss import Loss
+from .report import LossResult
+from .timeouts import PropertyTimeout, deadline
+from .verdict import Verdict, unknown
+from .workers import LossDone, PropertyDone, run_forked
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Outcome:
+    """One loss audited: its result, and which properties ran out of time or were lost with a crash."""
+
+    result: LossResult
+    timed_out: frozenset = frozenset()
+    crashed: bool = False
+
+    @property
+    def cacheable(self) -> bool:
+        return not self.timed_out and not self.crashed  # a timing or a crash is not reproducible
+
+
+def run(losses: Sequence[Loss], props: tuple, budget: Budget, *, workers: int | None = None,
+        progress: Progress | None = None, strict: bool = False) -> list[LossResult]:
+    """One LossResult per loss, in order. `strict`: a LossAuditError of a loss propagates (a lone user loss).
+
+    Results found in the cache are reused; the rest are computed and stored.
+    """
+    keys = [cache.key(loss, budget, props) for loss in losses]
+    results = {i: _cached(loss, cache.load(k)) for i, (loss, k) in enumerate(zip(losses, keys))}
+    todo = [i for i, hit in results.items() if hit is None]
+    fresh = execute([losses[i] for i in todo], props, budget, workers=workers, strict=strict,
+                    progress=_shifted(progress, len(losses) - len(todo), len(losses)))
+    for i, outcome in zip(todo, fresh):
+        if outcome.cacheable:
+            cache.store(keys[i], outcome.result.verdicts, outcome.result.excluded_targets)
+        results[i] = outcome.result
+    if progress and not todo and losses:
+        progress(len(losses), len(losses), losses[-1].name)
+    return [results[i] for i in range(len(losses))]
+
+
+def _cached(loss: Loss, hit) -> LossResult | None:
+    if hit is None:
+        return None
+    verdicts = {p: Verdict.from_dict(p, d) for p, d in hit[0].items()}
+    return LossResult(loss, verdicts, excluded_targets=hit[1])
+
+
+def _shifted(progress: Progress | None, offset: int, total: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, _total, name: progress(offset + done, total, name)
+
+
+def execute(losses: Sequence[Loss], props: tuple, budget: Budget, *, workers: int | None = None,
+            progress: Progress | None = None, strict: bool = False) -> list[Outcome]:
+    """Audit each loss (no cache): in forked workers when there are several, or any user callable."""
+    if not losses:
+        return []
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    parallel = workers > 1 and len(losses) > 1 or any(x.func is not None for x in losses)
+    if parallel and "fork" in mp.get_all_start_methods():
+        return _forked(losses, props, budget, max(workers, 1), progress, strict)
+    outcomes = []
+    for i, loss in enumerate(losses):
+        outcomes.append(audit_one(loss, props, budget, strict))
+        if progress:
+            progress(i + 1, len(losses), loss.name)
+    return outcomes
+
+
+def _forked(losses, props, budget, workers, progress, strict) -> list[Outcome]:
+    _warm_up()
+    work = functools.partial(_work, props=props, budget=budget, strict=strict)
+    limits = [hard_limit(loss, props, budget) for loss in losses]
+    done = run_forked(losses, props, work, workers, limits, progress)
+    return [Outcome(LossResult(loss, d.verdicts, excluded_targets=d.excluded, notes=d.notes), d.timed_out, d.crashed)
+            for loss, d in zip(losses, done)]
+
+
+def hard_limit(loss: Loss, props: tuple, budget: Budget) -> float:
+    """Seconds after which a worker is killed: its properties' deadlines, plus one for importing a callable."""
+    imported = budget.timeout if isinstance(loss.func, ImportedCallable) else 0.0
+    return budget.timeout * len(props) + 30.0 + imported
+
+
+def _work(loss: Loss, send: Callable, *, props: tuple, budget: Budget, strict: bool) -> LossDone:
+    """What a worker does: audit the loss, sending each verdict as it comes."""
+    outcome = audit_one(loss, props, budget, strict, send=send)
+    r = outcome.result
+    return LossDone(r.verdicts, r.excluded_targets, r.notes, outcome.timed_out, outcome.crashed)
+
+
+def audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send: Callable | None = None) -> Outcome:
+    """Decide `props` for one loss; each verdict is passed to `send` (as a PropertyDone) as it is reached.
+
+    A user callable's module is imported first, under the deadline: its failure is bad input (it
+    propagates, strict or not). A lone expression's bad input propagates when `strict`; a callable's
+    behaviour (NaN everywhere, say) is never bad input: its verdicts are `unknown` with the reason.
+    """
+    prepare(loss.func, budget.timeout)
+    ctx = _context(loss, props, budget, strict and loss.func is None)
+    if isinstance(ctx, Outcome):
+        return ctx
+    from .properties import decide
+    verdicts, timed_out = {}, set()
+    for p in props:
+        try:
+            with deadline(budget.timeout, PropertyTimeout):
+                verdicts[p] = decide(p, loss, budget)
+        except PropertyTimeout:
+            verdicts[p] = unknown(p, f"timed out after {budget.timeout:g} s (raise --timeout to allow longer)")
+            timed_out.add(p)
+        if send is not None:
+            send(PropertyDone(verdicts[p], p in timed_out))
+    result = LossResult(loss, verdicts, excluded_targets=_excluded(ctx), notes=_notes(loss))
+    return Outcome(result, frozenset(timed_out))
+
+
+def _context(loss: Loss, props: tuple, budget: Budget, strict: bool):
+    """The loss's shared analysis context; or, when it cannot be built, the Outcome saying why."""
+    from .analysis import build_context
+    try:
+        with deadline(budget.timeout, PropertyTimeout):
+            return build_context(loss, budget)
+    except LossAuditError as exc:
+        if strict:
+            raise
+        return _all_unknown(loss, props, str(exc))
+    except CallableFailure as exc:
+        return _all_unknown(loss, props, exc.reason, {"example": exc.example} if exc.example else None)
+    except PropertyTimeout:
+        reason = f"timed out after {budget.timeout:g} s while first evaluating the loss (raise --timeout)"
+        return replace(_all_unknown(loss, props, reason), timed_out=frozenset(props))
+    except Exception as exc:  # noqa: BLE001 - a bug while preparing one loss must not sink the report
+        if os.environ.get("LOSSAUDIT_DEBUG"):
+            raise
+        reason = f"internal error while preparing the loss ({type(exc).__name__}: {exc}); please report it"
+        return replace(_all_unknown(loss, props, reason), crashed=True)
+
+
+def _all_unknown(loss: Loss, props: tuple, reason: str, evidence: dict | None = None) -> Outcome:
+    return Outcome(LossResult(loss, {p: unknown(p, reason, evidence) for p in props}))
+
+
+def _notes(loss: Loss) -> list:
+    if loss.func is None:
+        return []
+    notes = []
+    views = loss.views
+    if getattr(views, "engine", None):
+        notes.append(f"derivatives by {views.engine} autodiff (exact); kinks are still found from values")
+    if views.safe is not None and not views.safe.vectorised:
+        notes.append("the callable does not accept arrays, so it was called one point at a time (slower); "
+                     "vectorise it for a faster audit")
+    return notes
+
+
+def _excluded(ctx) -> list:
+    return [{"y_true": y, "reason": "the loss is undefined (not finite) there"} for y in ctx.excluded]
+
+
+def _warm_up() -> None:
+    """Import and exercise the lazily loaded machinery once in the parent, so that forked
+    children inherit it instead of each paying for sympy's solvers, printers and scipy again."""
+    import scipy.optimize  # noqa: F401
+    import sympy as sp
+    from .symbolic import X, compile_numeric
+    from .symbolic import guarded, mp_evaluator, prove_nonnegative
+    smooth = sp.log(1 + sp.exp(X))
+    e = sp.Abs(X - 1) + smooth + sp.Max(0, X) + sp.Piecewise((X**2, X < 1), (X, True))
+    guarded(5.0, sp.solveset, X - 1, X, sp.Interval.open(-sp.oo, sp.oo))
+    guarded(5.0, sp.limit, sp.diff(smooth, X), X, sp.oo)
+    guarded(5.0, sp.simplify, sp.diff(e, X, 2))
+    guarded(5.0, lambda: compile_numeric(e, (X,))(np.array([0.5, 2.0])))
+    guarded(5.0, lambda: mp_evaluator(e, (X,))(0.5))
+    guarded(5.0, prove_nonnegative, sp.diff(smooth, X, 2), -sp.oo, sp.oo, 2.0)

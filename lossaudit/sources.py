@@ -1,0 +1,90 @@
+"""What to audit: text, a TOML catalog entry, "path.py:func" / "pkg.module:func", a callable, or a Loss -> [Loss].
+
+No user code runs here: a callable named by its spec becomes an `ImportedCallable`
+whose module is imported later, inside the worker that audits it (see `runner`).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from . import catalog_loader as catalog
+from .callables import ImportedCallable, looks_like_callable_spec
+from .errors import LossError, UnknownLossError
+from .kinds import Domain
+from .loss import Loss
+
+KINDS_HINT = "regression, positive, margin, probability, logits, distribution or vector"
+
+
+def resolve(target: Any = None, *, kind: str | None = None, name: str | None = None, params: dict | None = None,
+            pred_domain: Domain | None = None, target_domain: Domain | None = None,
+            classes: int | None = None, expression: str | None = None) -> list[Loss]:
+    """What to audit: None (every built-in), a name, an expression (with kind), a callable,
+    a "file.py:func" / "module:func" spec (with kind), a Loss, or a list of these.
+
+    `expression` is always parsed as an expression, never imported (the CLI's --expr).
+    """
+    domains = dict(pred_domain=pred_domain, target_domain=target_domain, classes=classes)
+    if expression is not None:
+        if target is not None:
+            raise LossError("give either something to audit or an expression, not both")
+        return [Loss.from_expression(expression, _need_kind(kind, "an expression"), name=name, params=params,
+                                     **domains)]
+    if isinstance(target, str):
+        loss = _from_text(target, kind, name, params, domains)
+        if loss.source == "expression":
+            return [loss]  # its parameters were given to from_expression
+        losses = [loss]
+    else:
+        losses = _from_object(target, kind, name, domains)
+    if params:
+        losses = [loss.with_values(params) for loss in losses]
+    if any(domains.values()) and any(x.source.startswith("catalog/") for x in losses):
+        losses = [_override(x, pred_domain, target_domain, classes) for x in losses]
+    return losses
+
+
+def _from_object(target, kind, name, domains) -> list[Loss]:
+    if target is None:
+        return list(catalog.builtins())
+    if isinstance(target, (list, tuple)):
+        return [one for t in target for one in resolve(t, kind=kind, **domains)]
+    if isinstance(target, Loss):
+        return [target]
+    if callable(target):
+        return [Loss.from_callable(target, _need_kind(kind, "a callable"), name=name, **domains)]
+    raise LossError(f"cannot audit {target!r}: give a built-in name, an expression, or a callable")
+
+
+def _from_text(text: str, kind, name, params, domains) -> Loss:
+    if kind is None:
+        return _builtin(text)
+    if looks_like_callable_spec(text):
+        return Loss.from_callable(ImportedCallable(text), kind, name=name or text.rsplit(":", 1)[1], source=text,
+                                  **domains)
+    return Loss.from_expression(text, kind, name=name, params=params, **domains)
+
+
+def _builtin(text: str) -> Loss:
+    try:
+        return catalog.find(text)
+    except UnknownLossError:
+        if looks_like_callable_spec(text):
+            raise LossError(f"auditing the callable {text!r} needs its kind (--kind)") from None
+        if any(c in text for c in "()+-*/ "):
+            raise LossError(f"auditing the expression {text!r} needs its kind (--kind: {KINDS_HINT})") from None
+        raise
+
+
+def _need_kind(kind, what):
+    if kind is None:
+        raise LossError(f"auditing {what} needs its kind ({KINDS_HINT})")
+    return kind
+
+
+def _override(loss: Loss, pred, target, classes) -> Loss:
+    changed = replace(loss, pred_override=pred or loss.pred_override,
+                      target_override=target or loss.target_override, classes=classes or loss.classes)
+    changed._validate_common()
+    return changed
