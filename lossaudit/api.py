@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Union
 
+from . import options
 from .budget import DEFAULT_SAMPLES, Budget
 from .errors import LossError
 from .kinds import Domain
@@ -11,7 +12,7 @@ from .runner import Progress, run
 from .sources import resolve
 from .verdict import parse_properties
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 90.0  # a safety net for hanging callables; no built-in comes near it
 
 Properties = Optional[Union[str, Iterable[str]]]
 
@@ -38,6 +39,7 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
     if required:
         props = tuple(p for p in parse_properties(tuple(set(props) | set(required))))
     budget = _budget(seed, samples, timeout)
+    classes = options.classes(classes, "classes")
     losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
                      target_domain=target_domain, classes=classes, expression=expression)
     single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")

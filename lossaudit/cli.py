@@ -18,6 +18,7 @@ import typer
 
 from . import options as checked
 from ._version import __version__
+from .kinds import kind_names, kinds_text
 from .properties import names as property_names
 from .render import FORMATS
 
@@ -112,8 +113,7 @@ def audit(
         None, help="Built-in names or aliases (all when none), or a callable as path/to/file.py:func "
                    "or package.module:func."),
     expr: Optional[str] = typer.Option(None, "--expr", help="Audit this expression in y_pred and y_true."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss (regression, positive, margin, "
-                                                            "probability, logits, distribution, vector)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help=f"The kind of a user loss ({', '.join(kind_names())})."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
     param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
     fmt: str = typer.Option("table", "--format", help=f"{_words(FORMATS, 'or')}."),
@@ -129,7 +129,7 @@ def audit(
     target_domain: Optional[str] = typer.Option(None, "--target-domain",
                                                 help='Target domain, e.g. "[0, 1]" or "{-1, 1}".'),
     classes: Optional[str] = typer.Option(None, "--classes", help="K for vector kinds (default 3)."),
-    timeout: Optional[str] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 30)."),
+    timeout: Optional[str] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 90)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ):
     """Audit built-in losses, an expression, or a Python callable."""
@@ -155,8 +155,7 @@ def _audit_target(names, expr, kind):
         if names:
             raise LossAuditError("give either built-in names / a callable, or --expr, not both")
         if kind is None:
-            raise LossAuditError("--expr needs --kind (regression, positive, margin, probability, logits, "
-                                 "distribution or vector)")
+            raise LossAuditError(f"--expr needs --kind ({kinds_text()})")
         return None  # passed as expression=, which is parsed, never imported
     if not names:
         return None

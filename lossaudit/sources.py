@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from . import catalog_loader as catalog
+from . import catalog_loader as catalog, options
 from .callables import ImportedCallable, looks_like_callable_spec
 from .errors import LossError, UnknownLossError
-from .kinds import Domain
+from .kinds import Domain, get_kind, kinds_text
 from .loss import Loss
 
-KINDS_HINT = "regression, positive, margin, probability, logits, distribution or vector"
+KINDS_HINT = kinds_text()
 
 
 def resolve(target: Any = None, *, kind: str | None = None, name: str | None = None, params: dict | None = None,
@@ -29,7 +29,9 @@ def resolve(target: Any = None, *, kind: str | None = None, name: str | None = N
     if expression is not None:
         if target is not None:
             raise LossError("give either something to audit or an expression, not both")
-        return [Loss.from_expression(expression, _need_kind(kind, "an expression"), name=name, params=params,
+        kind = _need_kind(kind, "an expression")
+        options.expression(expression, params=tuple(params or ()), vector=get_kind(kind).vector)  # before sympy
+        return [Loss.from_expression(expression, kind, name=name, params=params,
                                      **domains)]
     if isinstance(target, str):
         loss = _from_text(target, kind, name, params, domains)
@@ -42,6 +44,9 @@ def resolve(target: Any = None, *, kind: str | None = None, name: str | None = N
         losses = [loss.with_values(params) for loss in losses]
     if any(domains.values()) and any(x.source.startswith("catalog/") for x in losses):
         losses = [_override(x, pred_domain, target_domain, classes) for x in losses]
+    for loss in losses:  # a domain the loss's kind cannot have is bad input, from the API as from the CLI
+        options.fit_domain(pred_domain, "pred_domain", loss.kind)
+        options.fit_domain(target_domain, "target_domain", loss.kind)
     return losses
 
 

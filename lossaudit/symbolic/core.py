@@ -11,7 +11,7 @@ from ..text import fmt
 from ..timeouts import SymbolicTimeout, deadline
 
 X = sp.Symbol("x", real=True)  # the prediction, once a target is fixed
-DEFAULT_STEP_SECONDS = 2.0     # for small order/sign questions asked outside a budget
+DEFAULT_STEP_SECONDS = 5.0     # for small order/sign questions asked outside a budget (a safety net)
 
 
 class Undecided(ValueError):
