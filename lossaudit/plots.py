@@ -65,8 +65,8 @@ def scalar_targets(loss) -> list[float]:
     dom = loss.target_domain
     if dom.labels:
         return list(dom.labels[:3])
-    # otherwise an interval: a scalar kind's targets are labels or an interval
-    # positive kinds: away from 0, where many such losses are undefined
+    # otherwise an interval (a scalar kind's targets are labels or an interval); positive kinds: away from 0,
+    # where many such losses are undefined
     preferred = (1.0, 4.0, 2.0) if dom.lo >= 0 else (0.0, 2.0, 1.0, -1.0)
     picked = [y for y in preferred if dom.contains(y)]
     if dom.bounded:  # e.g. soft labels in [0, 1]
