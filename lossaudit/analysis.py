@@ -36,21 +36,6 @@ def _memoized(method):
     return wrapper
 
 
-class _LegacyCache(dict):
-    """Deprecated `ctx.cache`, kept until the property modules use the typed API: convexity stores
-    "convexity_proof" here (use `ctx.once(fn)`); differentiability reads "line_breakpoints", which is
-    now computed from the scan itself (`ctx.line_breakpoints_found()`), never left behind by a call."""
-
-    def __init__(self, ctx: "Context"):
-        super().__init__()
-        self._ctx = ctx
-
-    def get(self, key, default=None):
-        if key == "line_breakpoints":
-            return True if self._ctx.line_breakpoints_found() else default
-        return super().get(key, default)
-
-
 @dataclass(eq=False)
 class Context:
     loss: object
@@ -58,10 +43,6 @@ class Context:
     targets: list
     excluded: list
     _memo: dict = field(default_factory=dict, init=False, repr=False)
-    cache: dict = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self.cache = _LegacyCache(self)
 
     def once(self, fn, *args):
         """fn(self, *args), computed once per context (the memo key is fn and args, never a string)."""

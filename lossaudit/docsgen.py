@@ -136,7 +136,7 @@ def unicode_formula(text: str) -> str:
 def facts(result, report) -> list[tuple[str, str]]:
     """(label, plain text) pairs describing the loss."""
     loss = result.loss
-    rows = [("kind", f"{loss.kind.name} {loss.role}: {loss.kind.summary}")]
+    rows = [("kind", f"{loss.kind} {loss.role}: {loss.kind.summary}")]
     if loss.aliases:
         rows.append(("also called", ", ".join(loss.aliases)))
     rows.append(("domains", f"ŷ ∈ {loss.pred_domain}, y ∈ {loss.target_domain}"
@@ -189,7 +189,7 @@ def plot_caption(result) -> str:
         except PlotSkipped:
             line = ""
     text = PLOT_CAPTION.format(lines=line)
-    if result.loss.kind.ideal == "target" and not result.loss.kind.vector:
+    if result.loss.kind.ideal_is_target and not result.loss.kind.vector:
         text += " Thin vertical lines mark each target."
     return text
 

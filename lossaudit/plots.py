@@ -65,9 +65,8 @@ def scalar_targets(loss) -> list[float]:
     dom = loss.target_domain
     if dom.labels:
         return list(dom.labels[:3])
-    if not isinstance(dom, Interval):
-        raise PlotSkipped(f"there is no plot for the target domain {dom}")
-    # positive kinds: away from 0, where many such losses are undefined
+    # otherwise an interval (a scalar kind's targets are labels or an interval); positive kinds: away from 0,
+    # where many such losses are undefined
     preferred = (1.0, 4.0, 2.0) if dom.lo >= 0 else (0.0, 2.0, 1.0, -1.0)
     picked = [y for y in preferred if dom.contains(y)]
     if dom.bounded:  # e.g. soft labels in [0, 1]
@@ -84,9 +83,7 @@ def _window(dom: Interval, targets: list[float]) -> tuple[float, float]:
 
 
 def _scalar(loss, points: int) -> Curves:
-    dom = loss.pred_domain
-    if not isinstance(dom, Interval):
-        raise PlotSkipped(f"there is no plot for the prediction domain {dom}")
+    dom = loss.pred_domain  # an interval: a scalar kind's predictions always are (Kind.check_override)
     targets = scalar_targets(loss)
     wanted = len(targets) if loss.target_domain.labels else 2
     x = np.linspace(*_window(dom, targets[:wanted]), points)
@@ -109,10 +106,10 @@ def _vector(loss, points: int) -> Curves:
         return _along(loss, points, *_logit_line(k))
     if dom.on_simplex:
         return _along(loss, points, *_simplex_line(simplex_targets(k)[:2]))
-    if dom.labels and isinstance(loss.pred_domain, Interval) and loss.pred_domain.bounded:
+    if dom.labels and not loss.pred_domain.on_simplex and loss.pred_domain.bounded:  # a bounded box
         lo, hi = dom.labels[0], dom.labels[-1]
         return _along(loss, points, *_box_line(dom.vector_targets(k)[:2], lo, hi))
-    raise PlotSkipped(f"there is no plot along a line for a {loss.kind.name} loss with targets in {dom}")
+    raise PlotSkipped(f"there is no plot along a line for a {loss.kind} loss with targets in {dom}")
 
 
 def _logit_line(k):

@@ -46,7 +46,7 @@ class LossResult:
         loss = self.loss
         out = {
             "name": loss.name,
-            "kind": loss.kind.name,
+            "kind": str(loss.kind),
             "role": loss.role,
             "expression": loss.text,
             "parameters": dict(loss.param_values),

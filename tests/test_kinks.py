@@ -145,7 +145,6 @@ def test_vector_kink_of_multiclass_hinge():
     found = ctx.vector_kink()
     assert found is not None and found.left != found.right
     assert ctx.line_breakpoints_found()
-    assert ctx.cache.get("line_breakpoints") is True  # the deprecated key reads the same answer
 
 
 def test_smooth_vector_loss_has_no_kink_and_no_switch():
@@ -153,7 +152,6 @@ def test_smooth_vector_loss_has_no_kink_and_no_switch():
     ctx = _context("logsumexp(y_pred) - sum(y_true*y_pred)", "logits")
     assert ctx.vector_kink() is None
     assert not ctx.line_breakpoints_found()
-    assert ctx.cache.get("line_breakpoints") is None
 
 
 def test_lines_stay_in_the_simplex():

@@ -27,7 +27,7 @@ from ..verdict import Verdict, not_applicable
 def run(module, loss, budget) -> Verdict:
     spec = module.SPEC
     if not spec.applies_to(loss.kind):
-        return not_applicable(spec.name, f"{spec.title} is not defined for the {loss.kind.name} kind.")
+        return not_applicable(spec.name, f"{spec.title} is not defined for the {loss.kind} kind.")
     ctx = build_context(loss, budget)
     state = module.search(ctx)
     if isinstance(state, Verdict):
@@ -41,13 +41,11 @@ def run(module, loss, budget) -> Verdict:
 
 def proof(ctx, name: str, prove_case=None, prove=None):
     """The proof parts of property `name` (a list), None when it is not proved, or a Verdict (memoised)."""
-    key = ("proof", name)
-    if key not in ctx.cache:
-        ctx.cache[key] = _prove(ctx, prove_case, prove)
-    return ctx.cache[key]
+    return ctx.once(_prove, name, prove_case, prove)
 
 
-def _prove(ctx, prove_case, prove):
+def _prove(ctx, name: str, prove_case, prove):
+    """name: the property, so that the memo (`ctx.once`, keyed by the arguments) keeps one proof per property."""
     if ctx.vector:
         return prove(ctx) if prove is not None and ctx.has_expression else None
     if prove_case is None or not ctx.covers_every_target():  # the soundness guard, once for every property

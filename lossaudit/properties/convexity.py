@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis import Context, fmt
-from ..kinds import points_inside
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, chord_broken, chord_values, shrink_chord
 from . import PropertySpec
@@ -147,7 +146,7 @@ def _vector_chord(ctx: Context, chk: Checker, y):
     for a, b, t in _vector_candidates(ctx, f, X, y_arr):
         a, b, t = [float(v) for v in a], [float(v) for v in b], float(t)
         if not ctx.views.simplex:  # rounding would take simplex points off the simplex
-            inside = lambda p: bool(points_inside(ctx.loss.pred_domain, p)[0])  # noqa: E731
+            inside = lambda p: bool(ctx.loss.pred_domain.inside(p)[0])  # noqa: E731
             a, b, t = shrink_chord(chk, a, b, t, list(y), inside)
         if chord_broken(chk, a, b, t, list(y)):
             return a, b, t
@@ -174,7 +173,7 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
         B.append(X + h * d)
         T.append(np.full(n, 0.5))
     A, B, T = np.concatenate(A), np.concatenate(B), np.concatenate(T)
-    keep = points_inside(ctx.loss.pred_domain, A) & points_inside(ctx.loss.pred_domain, B)
+    keep = ctx.loss.pred_domain.inside(A) & ctx.loss.pred_domain.inside(B)
     A, B, T = A[keep], B[keep], T[keep]
     fa, fb, fm = f(A), f(B), f(T[:, None] * A + (1 - T[:, None]) * B)
     gap = fm - (T * fa + (1 - T) * fb)

@@ -113,7 +113,7 @@ def proved(ctx: Context, flat: bool, parts: list) -> Verdict:
 def sampled(ctx: Context, flat: bool) -> Verdict:
     if ctx.vector:
         # no line crossed a switch of |.|, max, ...: they never switch inside the domain (sampled)
-        cls = "C1" if ctx.cache.get("line_breakpoints") else "C-infinity"
+        cls = "C1" if ctx.line_breakpoints_found() else "C-infinity"
         return Verdict(PROPERTY, HOLDS, SAMPLED,
                        f"No kink found along {6 * len(ctx.targets)} lines through the domain ({cls} as far as "
                        f"sampled; seed {ctx.budget.seed}).", {"lines": 6 * len(ctx.targets), "seed": ctx.budget.seed},
@@ -197,9 +197,8 @@ def _first_mismatch(rows, seconds) -> int | None:
 def _kinks_at_more_targets(ctx: Context, chk) -> list:
     """Confirmed kinks at targets beyond the audited ones (a grid of simple values over the target domain)."""
     from ..analysis import exact_kinks_at
-    from ..kinds import Interval
     dom = ctx.loss.target_domain
-    if not isinstance(dom, Interval):
+    if dom.labels:  # scalar targets are labels (no others to try) or an interval
         return []
     lo, hi = max(dom.lo, -20.0), min(dom.hi, 20.0)
     candidates = [v for v in np.round(np.arange(lo, hi + 1e-9, 0.25), 2) if dom.contains(v)]

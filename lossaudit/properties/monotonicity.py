@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis import Context, fmt
-from ..kinds import IDEAL_MARGIN, IDEAL_TRUE_CLASS, OneHot
 from ..numeric import typical_magnitude
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, pair_out_of_order, shrink_pair
@@ -69,11 +68,10 @@ def _fails(chk: Checker, y, farther, closer) -> Verdict:
 # ---------------------------------------------------------------------------
 # Scalar predictions
 
-def _toward(ctx: Context, y: float, x: float) -> float:
-    """+1 if raising y_pred at x moves toward the ideal prediction, -1 if lowering it does, 0 at the ideal."""
-    if ctx.loss.kind.ideal == IDEAL_MARGIN:
-        return 1.0 if y > 0 else -1.0
-    return float(np.sign(y - x))
+def _toward(ctx: Context, y: float, x):
+    """+1 if raising y_pred at x moves toward the ideal prediction, -1 if lowering it does, 0 at the ideal
+    (a float for a float x, elementwise for an array)."""
+    return ctx.loss.kind.toward_ideal(x, y)
 
 
 def _valid_pair(ctx: Context, y: float):
@@ -83,7 +81,7 @@ def _valid_pair(ctx: Context, y: float):
         step = _toward(ctx, y, farther)
         if step == 0 or (closer - farther) * step <= 0:
             return False
-        if ctx.loss.kind.ideal != IDEAL_MARGIN and (closer - y) * (farther - y) < 0:
+        if ctx.loss.kind.overshoots(farther, closer, y):
             return False  # overshoots the target
         return True
     return valid
@@ -118,25 +116,24 @@ def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
     pairs.append((np.minimum(a, b), np.maximum(a, b)))
     d1 = ctx.views.d1(x, y)
     lo, hi = x[np.arange(n) - 1], x[np.minimum(np.arange(n) + 1, n - 1)]
-    wrong = np.isfinite(d1) & (d1 * np.array([_toward(ctx, y, xi) for xi in x]) > 0)
+    wrong = np.isfinite(d1) & (d1 * _toward(ctx, y, x) > 0)
     far_list, close_list = [], []
     for p, q in pairs:
         xp, xq = x[p], x[q]               # xp < xq
-        up_is_toward = np.array([_toward(ctx, y, xi) for xi in xp]) > 0
-        down_is_toward = np.array([_toward(ctx, y, xi) for xi in xq]) < 0
+        up_is_toward = _toward(ctx, y, xp) > 0
+        down_is_toward = _toward(ctx, y, xq) < 0
         # raising from xp toward xq approaches the ideal: farther xp, closer xq (and no overshoot)
-        ok_up = up_is_toward & ((ctx.loss.kind.ideal == IDEAL_MARGIN) | (xq <= y))
-        ok_down = down_is_toward & ((ctx.loss.kind.ideal == IDEAL_MARGIN) | (xp >= y))
+        ok_up = up_is_toward & ~ctx.loss.kind.overshoots(xp, xq, y)
+        ok_down = down_is_toward & ~ctx.loss.kind.overshoots(xq, xp, y)
         far_list += [xp[ok_up], xq[ok_down]]
         close_list += [xq[ok_up], xp[ok_down]]
     # around points where the derivative points the wrong way
     w = np.flatnonzero(wrong)
     if w.size:
-        step = np.array([_toward(ctx, y, xi) for xi in x[w]])
+        step = _toward(ctx, y, x[w])
         h = 0.25 * np.minimum(np.abs(x[w] - lo[w]) + 1e-300, np.abs(hi[w] - x[w]) + 1e-300)
         far_list.append(x[w] - step * h)
-        close_list.append(x[w] + step * np.minimum(h, np.abs(y - x[w]) if ctx.loss.kind.ideal != IDEAL_MARGIN
-                                                    else h))
+        close_list.append(x[w] + step * np.minimum(h, ctx.loss.kind.distance_to_ideal(x[w], y)))
     far, close = np.concatenate(far_list), np.concatenate(close_list)
     keep = (far > ctx.dom.lo) & (far < ctx.dom.hi) & (close > ctx.dom.lo) & (close < ctx.dom.hi) & (far != close)
     return far[keep], close[keep]
@@ -148,7 +145,7 @@ def prove_case(ctx: Context, case) -> bool | None:
     st = S.structure(case, ctx.seconds)
     if st is None:
         return None
-    margin = ctx.loss.kind.ideal == IDEAL_MARGIN
+    margin = ctx.loss.kind.ideal_at_infinity
     ideal = None if margin else case.ideal()
     for piece in st.pieces:
         d1 = S.derivative(piece.expr)
@@ -223,15 +220,7 @@ def _vector_witness(ctx: Context, chk: Checker, y):
     Y = np.asarray(y, dtype=float)
     X = ctx.vector_samples(y, PROPERTY)
     rng = ctx.rng(PROPERTY, "segments", tuple(y))
-    if ctx.loss.kind.ideal == IDEAL_TRUE_CLASS or isinstance(ctx.loss.target_domain, OneHot):
-        c = int(np.argmax(Y))
-        D = rng.standard_normal(X.shape)
-        D[:, c] = np.max(np.delete(D, c, axis=1), axis=1) + rng.uniform(0.1, 1.0, size=X.shape[0])
-        s = np.concatenate([[0.0], 10.0 ** np.linspace(-3, 1.5, 24)])
-        seg = X[:, None, :] + s[None, :, None] * D[:, None, :]
-    else:
-        s = 1.0 - np.concatenate([[1.0], 10.0 ** -np.linspace(0.05, 6, 24)])
-        seg = X[:, None, :] + s[None, :, None] * (Y - X)[:, None, :]
+    seg = ctx.loss.kind.segments_toward_ideal(X, Y, rng)
     n, m, k = seg.shape
     vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
     rise = vals[:, 1:] - vals[:, :-1]

@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, fmt
-from ..kinds import IDEAL_MARGIN, Interval, OneHot, Simplex
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from . import PropertySpec
 
@@ -141,13 +140,7 @@ def _last_finite(values: np.ndarray) -> float:
 
 def gross_directions(ctx: Context, y: float) -> list[int]:
     """Directions (+1: y_pred up, -1: down) in which the prediction moves away from y without bound."""
-    dom = ctx.dom
-    if ctx.loss.kind.ideal == IDEAL_MARGIN:
-        return [-1] if y > 0 else [+1]
-    if dom.bounded:  # probability: the wrong end is the one farther from the target
-        mid = 0.5 * (dom.lo + dom.hi)
-        return [-1] if y > mid else [+1] if y < mid else [-1, +1]
-    return [d for d, end in ((+1, dom.hi), (-1, dom.lo)) if math.isinf(end)]
+    return ctx.loss.kind.gross_directions(y, ctx.dom)
 
 
 def _scalar_paths(ctx: Context) -> list[Path]:
@@ -166,7 +159,7 @@ def _scalar_paths(ctx: Context) -> list[Path]:
 def _target_paths(ctx: Context) -> list[Path]:
     """(b): a fixed prediction while the target runs off to ±∞ (regression, positive)."""
     dom = ctx.loss.target_domain
-    if not isinstance(dom, Interval) or ctx.invariant():
+    if dom.labels or ctx.invariant():  # scalar targets: an interval or labels
         return []
     out = []
     for x in (v for v in (1.0, 0.0) if ctx.dom.contains(v)):
@@ -202,8 +195,7 @@ def _exact_limit(ctx: Context, path: Path) -> float | None:
 def prove_case(ctx: Context, case) -> list | None:
     """|exact limit of L'| toward each gross error of this case, from its outermost pieces; None if unknown."""
     from .. import symbolic as S
-    from ..kinds import FiniteSet
-    if not ctx.invariant() and not isinstance(ctx.loss.target_domain, FiniteSet):
+    if not ctx.invariant() and not ctx.loss.target_domain.labels:
         return None  # (b), targets running off, is only sampled
     st = S.structure(case, ctx.seconds)
     if st is None:
@@ -231,47 +223,9 @@ def _vector_paths(ctx: Context) -> list[Path]:
     dom = ctx.loss.pred_domain
     for y in ctx.targets:
         Y = np.asarray(y, dtype=float)
-        for label, X in _vector_gross(ctx, Y, dom, k, t, steps):
+        for label, X in ctx.loss.kind.gross_error_paths(Y, dom, k, t, steps, ctx.rng("vgross", tuple(Y))):
             g = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
             paths.append(Path(label, g, X, list(y),
                               precise=lambda X=X, Y=Y: np.linalg.norm(ctx.views.precise_grad(X, Y), axis=1)))
     return paths
 
-
-def _vector_gross(ctx, Y, dom, k, t, steps):
-    if isinstance(ctx.loss.target_domain, OneHot):
-        c = int(np.argmax(Y))
-        dirs = [-np.eye(k)[c]] + [np.eye(k)[j] for j in range(k) if j != c]
-        dirs.append(np.ones(k) - (k + 1) * np.eye(k)[c])
-        for d in dirs:
-            yield f"the true class's margins -> -inf along {fmt(d)}", t[:, None] * d[None, :]
-        return
-    if isinstance(dom, Simplex):
-        for j in range(k):
-            if Y[j] <= 0:
-                continue
-            rest = Y.copy()
-            rest[j] = 0.0
-            rest = rest / rest.sum() if rest.sum() > 0 else np.full(k, 1.0 / (k - 1))
-            X = (1 - steps)[:, None] * rest[None, :]
-            X[:, j] = steps
-            yield f"y_pred_{j} -> 0", X
-        return
-    lo, hi = dom.lo, dom.hi
-    if dom.bounded:
-        mid = 0.5 * (lo + hi)
-        base = np.where(Y > mid, hi - 0.25 * (hi - lo), lo + 0.25 * (hi - lo))
-        opposite = np.where(Y > mid, lo, hi)
-        toward = np.sign(opposite - base)
-        for j in list(range(k)) + [None]:
-            X = np.tile(base, (steps.size, 1))
-            cols = range(k) if j is None else [j]
-            for c in cols:
-                X[:, c] = opposite[c] - toward[c] * (hi - lo) * steps
-            label = "every y_pred_j -> the end opposite y_true_j" if j is None else \
-                f"y_pred_{j} -> {fmt(opposite[j])}"
-            yield label, X
-        return
-    rng = ctx.rng("vgross", tuple(Y))
-    for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((3, k))):
-        yield f"|y_pred - y_true| -> inf along {fmt(np.round(d, 2))}", Y[None, :] + t[:, None] * d[None, :]

@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, fmt
-from ..kinds import points_inside
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
@@ -273,7 +272,7 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     ok = np.isfinite(norms) & (norms >= 0)
     best = float(norms[ok].max())
     def inside(z) -> bool:
-        ok = bool(points_inside(ctx.loss.pred_domain, z)[0])
+        ok = bool(ctx.loss.pred_domain.inside(z)[0])
         return ok and (not ctx.views.simplex or abs(z.sum() - 1) < 1e-9)
     for i in np.argsort(np.where(ok, -norms, np.inf))[:3]:
         def neg(z):
@@ -293,31 +292,4 @@ def _has_branches(ctx: Context) -> bool:
 
 def _vector_paths(ctx: Context, Y: np.ndarray) -> list:
     """Paths toward the domain's edges and infinity: (label, points of shape (n, K))."""
-    from ..kinds import Simplex
-    k = ctx.loss.K
-    steps = 10.0 ** -np.arange(1, 13, dtype=float)
-    dom = ctx.loss.pred_domain
-    out = []
-    if isinstance(dom, Simplex):
-        for j in range(k):
-            rest = np.full(k, 1.0 / (k - 1))
-            rest[j] = 0.0
-            X = (1 - steps)[:, None] * rest[None, :]
-            X[:, j] = steps
-            out.append((f"y_pred_{j} -> 0", X))
-        return out
-    if dom.bounded:
-        base = np.full(k, 0.5 * (dom.lo + dom.hi))
-        if np.all((Y >= dom.lo) & (Y <= dom.hi)):  # toward the target itself (a corner of the box)
-            out.append(("y_pred -> y_true", Y[None, :] + steps[:, None] * (base - Y)[None, :]))
-        for j in range(k):
-            for end in (dom.lo, dom.hi):
-                X = np.tile(base, (steps.size, 1))
-                X[:, j] = end + np.sign(base[j] - end) * (dom.hi - dom.lo) * steps
-                out.append((f"y_pred_{j} -> {fmt(end)}", X))
-        return out
-    t = 10.0 ** np.arange(0, 14, dtype=float)
-    rng = ctx.rng("vpaths", tuple(Y))
-    for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((4, k))):
-        out.append((f"y_pred -> ∞ along {fmt(np.round(d, 2))}", t[:, None] * d[None, :]))
-    return out
+    return ctx.loss.kind.edge_paths(Y, ctx.loss.pred_domain, ctx.loss.K, ctx.rng("vpaths", tuple(Y)))

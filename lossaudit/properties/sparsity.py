@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, fmt
-from ..kinds import FiniteSet, OneHot, Simplex, points_inside
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker
 from . import PropertySpec
@@ -55,7 +54,7 @@ def search(ctx: Context):
         if not m.pull:
             return _no_pull(m)
         found.append(m)
-    if isinstance(ctx.loss.target_domain, FiniteSet):
+    if ctx.loss.target_domain.labels:
         return max(found, key=lambda m: (m.y if not isinstance(m.y, (list, tuple)) else 0))
     return found[0]
 
@@ -231,9 +230,7 @@ def _vector_no_pull(ctx: Context, y, Y, x_star, norms: list):
 
 def _inside(ctx: Context, Y: np.ndarray) -> bool:
     """Does the ideal prediction y_true lie in the open prediction domain (distribution, soft box targets)?"""
-    if isinstance(ctx.loss.target_domain, OneHot):
-        return False
-    return bool(points_inside(ctx.loss.pred_domain, Y)[0])
+    return ctx.loss.kind.ideal_inside(Y, ctx.loss.pred_domain)
 
 
 def _refine(ctx: Context, Y: np.ndarray, start) -> list:
@@ -258,15 +255,7 @@ def _refine(ctx: Context, Y: np.ndarray, start) -> list:
 
 def _vector_ideal_path(ctx: Context, Y: np.ndarray) -> np.ndarray:
     """Points moving toward the ideal prediction: up the true class (logits), or to y_true itself."""
-    k = ctx.loss.K
-    steps = 10.0 ** -(np.arange(12 * numeric.PER_DECADE) / numeric.PER_DECADE)
-    if isinstance(ctx.loss.target_domain, OneHot):
-        u = Y - 1.0 / k
-        t = 10.0 ** (np.arange(-2 * numeric.PER_DECADE, 2 * numeric.PER_DECADE + 1) / numeric.PER_DECADE)
-        return t[:, None] * u[None, :]
-    dom = ctx.loss.pred_domain
-    centre = np.full(k, 1.0 / k) if isinstance(dom, Simplex) else np.full(k, 0.5 * (dom.lo + dom.hi))
-    return Y[None, :] + steps[:, None] * (centre - Y)[None, :]
+    return ctx.loss.kind.path_to_ideal(Y, ctx.loss.pred_domain)
 
 
 def _approach_norms(ctx: Context, Y, x_star) -> list:
@@ -291,7 +280,7 @@ def _approach_norms(ctx: Context, Y, x_star) -> list:
         if s_e is None:
             continue
         P = X0[None, :] + (s_e + delta)[:, None] * d[None, :]
-        if not np.all(points_inside(ctx.loss.pred_domain, P)):
+        if not np.all(ctx.loss.pred_domain.inside(P)):
             continue
         vals = ctx.views.value(P, Y)
         if not np.all(vals > base - tol):
@@ -312,7 +301,7 @@ def _exit_distance(ctx, Y, X0, d, base, tol):
     """How far along d the loss stays at its minimum value (bisection); None if it never leaves."""
     s = 10.0 ** np.arange(-8, 2, 0.5)
     P = X0[None, :] + s[:, None] * d[None, :]
-    ok = points_inside(ctx.loss.pred_domain, P)
+    ok = ctx.loss.pred_domain.inside(P)
     s, P = s[ok], P[ok]
     if s.size == 0:
         return None

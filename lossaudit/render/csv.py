@@ -38,7 +38,7 @@ def render(report, *, details: bool = False, **_options) -> str:
 
 
 def _row(report, result, details: bool) -> dict:
-    row = {"name": result.name, "kind": result.loss.kind.name, "role": result.loss.role}
+    row = {"name": result.name, "kind": str(result.loss.kind), "role": result.loss.role}
     for prop in report.properties:
         v = result.verdicts.get(prop)
         row[prop] = v.verdict if v else ""

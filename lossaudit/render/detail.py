@@ -8,7 +8,7 @@ from .cells import MARKS, STYLES, figure
 
 def describe(console, loss, result) -> None:
     from rich.table import Table
-    console.print(f"[bold]{loss.name}[/]  ({loss.kind.name} {loss.role}: {loss.kind.summary})")
+    console.print(f"[bold]{loss.name}[/]  ({loss.kind} {loss.role}: {loss.kind.summary})")
     if loss.description:
         console.print(loss.description)
     console.print()

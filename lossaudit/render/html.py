@@ -92,7 +92,7 @@ def _row(report, result, notes, link) -> str:
     if url:
         name = f'<a href="{escape(url)}">{name}</a>'
     role = ' <span class="role">metric</span>' if result.loss.role == "metric" else ""
-    cells = [f'<th scope="row">{name}{role}</th>', f"<td>{escape(result.loss.kind.name)}</td>"]
+    cells = [f'<th scope="row">{name}{role}</th>', f"<td>{escape(str(result.loss.kind))}</td>"]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         cells.append("<td></td>" if v is None else verdict_cell(v, notes, url))

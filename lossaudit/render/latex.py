@@ -72,7 +72,7 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
 
 
 def _cells(report, result, notes) -> list[str]:
-    row = [escape(loss_label(result)), escape(result.loss.kind.name)]
+    row = [escape(loss_label(result)), escape(str(result.loss.kind))]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         text = "" if v is None else escape(cell(v))

@@ -75,7 +75,7 @@ def _row(cells: list[str]) -> str:
 def _cells(report, result, notes: Footnotes | None, link) -> list[str]:
     page = page_url(link, result.name)
     name = escape(loss_label(result))
-    row = [f"[{name}]({page})" if page else name, escape(result.loss.kind.name)]
+    row = [f"[{name}]({page})" if page else name, escape(str(result.loss.kind))]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         if v is None:

@@ -52,7 +52,7 @@ def _link(text: str, url: str | None) -> str:
 
 def _cells(report, result, notes, link) -> list[str]:
     page = page_url(link, result.name)
-    row = [_link(escape(loss_label(result)), page), escape(result.loss.kind.name)]
+    row = [_link(escape(loss_label(result)), page), escape(str(result.loss.kind))]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         if v is None:

@@ -17,7 +17,7 @@ def build(report):
     if report.require:
         table.add_column("qualifies", no_wrap=True)
     for result in report.results:
-        row = [result.name + (" (metric)" if result.loss.role == "metric" else ""), result.loss.kind.name]
+        row = [result.name + (" (metric)" if result.loss.role == "metric" else ""), str(result.loss.kind)]
         for prop in report.properties:
             v = result.verdicts.get(prop)
             row.append("" if v is None else f"[{STYLES[v.verdict]}]{cell_text(v)}[/]")

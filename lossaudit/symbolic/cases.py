@@ -49,8 +49,7 @@ def translation_invariant(loss, seconds: float) -> bool:
     """True when L depends on y_pred - y_true only (then y_true = 0 speaks for every target)."""
     if loss.kind.vector or loss.pred_domain.lo != -math.inf or loss.pred_domain.hi != math.inf:
         return False
-    from ..kinds import Interval
-    if not isinstance(loss.target_domain, Interval):
+    if loss.target_domain.labels:  # scalar targets: labels or an interval
         return False
     yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
     r = sp.Symbol("r", real=True)
@@ -114,13 +113,11 @@ def vector_proof_forms(loss, targets):
     a simplex target is one symbolic case (positive entries), other targets are
     each substituted.
     """
-    from ..kinds import Interval, Simplex
     expr = loss.exact_expression
-    dom = loss.pred_domain
-    positive = isinstance(dom, Simplex) or (isinstance(dom, Interval) and dom.lo >= 0)
+    positive = loss.pred_domain.positive
     preds = [sp.Symbol(f"p{i}", positive=True) if positive else s for i, s in enumerate(loss.pred_symbols)]
     expr = expr.xreplace(dict(zip(loss.pred_symbols, preds)))
-    if isinstance(loss.target_domain, Simplex):
+    if loss.target_domain.on_simplex:
         ys = [sp.Symbol(f"q{i}", positive=True) for i in range(len(loss.true_symbols))]
         form = sp.expand_log(expr.xreplace(dict(zip(loss.true_symbols, ys))), force=True)
         return [(form, preds, "every y_true")]

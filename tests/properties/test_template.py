@@ -11,9 +11,15 @@ class Ctx:
     """A stand-in for analysis.Context: only what the proof step asks."""
 
     def __init__(self, covers=True, cases=("a", "b"), vector=False, expression=True):
-        self.cache = {}
+        self._memo = {}
         self._covers, self._cases = covers, list(cases)
         self.vector, self.has_expression = vector, expression
+
+    def once(self, fn, *args):
+        key = (fn, args)
+        if key not in self._memo:
+            self._memo[key] = fn(self, *args)
+        return self._memo[key]
 
     def covers_every_target(self):
         return self._covers
