@@ -262,3 +262,16 @@ def simplex_targets(k: int) -> list[tuple[float, ...]]:
     skewed = tuple(w / sum(weights) for w in weights)
     near = tuple([1.0 - 0.01 * (k - 1)] + [0.01] * (k - 1))
     return [centre, skewed, near]
+
+
+def within(dom, outer) -> bool:
+    """Does the domain `dom` lie within `outer` (a simplex or one-hot `dom` is not compared here)?"""
+    if isinstance(dom, FiniteSet):
+        return all(outer.contains(v) for v in dom.values)
+    if not isinstance(dom, Interval):
+        return True  # simplex / one-hot: Loss refuses changing those, with its own message
+    if isinstance(outer, FiniteSet):
+        return dom.lo == dom.hi and outer.contains(dom.lo)
+    low_ok = dom.lo > outer.lo or (dom.lo == outer.lo and (outer.lo_closed or not dom.lo_closed))
+    high_ok = dom.hi < outer.hi or (dom.hi == outer.hi and (outer.hi_closed or not dom.hi_closed))
+    return low_ok and high_ok

@@ -10,10 +10,11 @@ three rules (`lossaudit.ideals`: `TargetIdeal`, `MarginIdeal`, `TrueClassIdeal`)
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .domains import (  # noqa: F401 - re-exported: domains were defined here before
-    INF, Domain, FiniteSet, Interval, OneHot, Simplex, interval_targets, parse_domain, simplex_targets)
+    INF, Domain, FiniteSet, Interval, OneHot, Simplex, interval_targets, parse_domain, simplex_targets, within)
 from .errors import DomainError, LossError
 
 # The direction toward the ideal prediction, as data (kept for the modules that still compare it).
@@ -128,6 +129,16 @@ class Kind:
         return self.pred_domain.tangent_projection(k)
 
     # -- domains a loss may change ----------------------------------------------------------
+    def override_bounds(self, predictions: bool):
+        """The domain a user's prediction (or target) domain must lie within; None: not checked here."""
+        p = self.pred_domain
+        if predictions:
+            return p if isinstance(p, Interval) else None
+        if self.ideal_is_target and isinstance(p, Interval):
+            # a target is a prediction the loss can approach: the closure of the predictions
+            return Interval(p.lo, p.hi, math.isfinite(p.lo), math.isfinite(p.hi))
+        return self.target_domain if isinstance(self.target_domain, (Interval, FiniteSet)) else None
+
     def check_override(self, dom: Domain, what: str, loss_name: str) -> None:
         """Refuse a prediction or target domain that this kind cannot take (what: "prediction" or "target")."""
         if self.vector and not self.pred_domain.overridable:

@@ -127,7 +127,7 @@ def fit_domain(dom, option: str, kind=None):
     """Refuse a domain the kind cannot have: a prediction domain is an interval with room inside it,
     within the kind's; a target domain lies within the kind's targets (margin labels are -1 and 1) or,
     for kinds whose ideal prediction is the target, within reach of the predictions."""
-    from .kinds import Interval, get_kind
+    from .kinds import Interval, get_kind, within
     if dom is None:
         return None
     predictions = "pred" in option
@@ -137,36 +137,11 @@ def fit_domain(dom, option: str, kind=None):
     if kind is None:
         return dom
     kind = get_kind(kind) if isinstance(kind, str) else kind
-    allowed = _allowed(kind, predictions)
-    if allowed is not None and not _within(dom, allowed):
+    allowed = kind.override_bounds(predictions)
+    if allowed is not None and not within(dom, allowed):
         what = "predictions" if predictions else "targets"
         raise OptionError(f"{option} {dom} does not lie within the {what} of the {kind.name} kind, {allowed}")
     return dom
-
-
-def _allowed(kind, predictions: bool):
-    """The domain a --pred-domain / --target-domain of `kind` must lie within (None: not checked here)."""
-    from .kinds import IDEAL_TARGET, Interval
-    if predictions:
-        return kind.pred_domain if isinstance(kind.pred_domain, Interval) else None
-    if kind.ideal == IDEAL_TARGET and isinstance(kind.pred_domain, Interval):
-        p = kind.pred_domain  # a target is a prediction the loss can approach: the closure of the predictions
-        return Interval(p.lo, p.hi, math.isfinite(p.lo), math.isfinite(p.hi))
-    from .kinds import FiniteSet
-    return kind.target_domain if isinstance(kind.target_domain, (Interval, FiniteSet)) else None
-
-
-def _within(dom, outer) -> bool:
-    from .kinds import FiniteSet, Interval
-    if isinstance(dom, FiniteSet):
-        return all(outer.contains(v) for v in dom.values)
-    if not isinstance(dom, Interval):
-        return True  # simplex / one-hot: Loss refuses changing those, with its own message
-    if isinstance(outer, FiniteSet):
-        return dom.lo == dom.hi and outer.contains(dom.lo)
-    low_ok = dom.lo > outer.lo or (dom.lo == outer.lo and (outer.lo_closed or not dom.lo_closed))
-    high_ok = dom.hi < outer.hi or (dom.hi == outer.hi and (outer.hi_closed or not dom.hi_closed))
-    return low_ok and high_ok
 
 
 # ---------------------------------------------------------------------------
