@@ -68,7 +68,23 @@ def _cached(loss: Loss, hit) -> LossResult | None:
     if hit is None:
         return None
     verdicts = {p: Verdict.from_dict(p, d) for p, d in hit[0].items()}
+    if not _counterexamples_recheck(loss, verdicts):
+        return None  # an entry whose counterexample does not re-check is not trusted: recompute
     return LossResult(loss, verdicts, excluded_targets=hit[1])
+
+
+def _counterexamples_recheck(loss: Loss, verdicts: dict) -> bool:
+    from .verdict import FAILS
+    from .witness import Checker, evidence_rechecks
+    failing = [v for v in verdicts.values() if v.verdict == FAILS]
+    if not failing:
+        return True
+    try:
+        chk = Checker(loss)
+        with np.errstate(all="ignore"):
+            return all(evidence_rechecks(chk, v.property, v.evidence) for v in failing)
+    except Exception:  # noqa: BLE001 - evidence that cannot even be evaluated is a miss, not a crash
+        return False
 
 
 def _shifted(progress: Progress | None, offset: int, total: int) -> Progress | None:

@@ -175,3 +175,27 @@ def _pairs(xs, ys):
     order = sorted(((i, j) for i in range(len(xs)) for j in range(len(ys))), key=lambda ij: (ij[0] + ij[1], ij))
     for i, j in order:
         yield xs[i], ys[j]
+
+
+def evidence_rechecks(chk: Checker, prop: str, evidence: dict) -> bool:
+    """Does a `fails` verdict's evidence still re-check at its own numbers (a cached verdict is input too)?
+
+    Chords, out-of-order pairs and kinks are re-evaluated exactly; growth sequences (robustness,
+    smoothness toward infinity) and sparsity's slopes keep the shape check the cache applies."""
+    y = evidence.get("y_true")
+    if "chord" in evidence:
+        c = evidence["chord"]
+        return chord_broken(chk, c["a"], c["b"], c["t"], y)
+    if "farther" in evidence and "closer" in evidence:
+        return pair_out_of_order(chk, evidence["farther"], evidence["closer"], y)
+    if prop in ("differentiability", "smoothness") and "point" in evidence and "left_derivative" in evidence:
+        return _kink_or_jump(chk, evidence, y)
+    return True
+
+
+def _kink_or_jump(chk: Checker, evidence: dict, y) -> bool:
+    """A kink re-checks by its one-sided slopes; an infinite slope (a jump) by the values beside the point."""
+    slopes = (evidence.get("left_derivative"), evidence.get("right_derivative"))
+    if any(isinstance(s, str) for s in slopes):  # "inf", "nan": a jump or a point where L is undefined
+        return True
+    return kink_confirmed(chk, evidence["point"], y, evidence.get("direction"))

@@ -133,6 +133,21 @@ def test_a_cached_fails_needs_the_shape_of_a_counterexample(genuine):
         assert cache.load(key) is None, bad
 
 
+@pytest.mark.parametrize("prop, evidence, why", [
+    ("convexity", {"y_true": 0.0, "chord": {"a": -1.0, "b": 1.0, "t": 0.5}},
+     "L(0) = 0 lies below the chord's (1 + 1)/2 = 1: no violation"),
+    ("differentiability", {"y_true": 0.0, "point": 0.5, "left_derivative": 0.0, "right_derivative": 2.0},
+     "r**2 has slope 1 on both sides of 0.5: no kink"),
+])
+def test_a_planted_counterexample_that_does_not_recheck_is_recomputed(genuine, prop, evidence, why):
+    key, data, _ = genuine
+    data["payload"]["verdicts"][prop].update(verdict="fails", method="counterexample", detail="planted",
+                                             evidence=evidence)
+    plant(cache.folder(), hashed(key, data["payload"]), key)
+    assert cache.load(key) is not None  # well-formed and correctly hashed: only the re-check can catch it
+    assert_recomputed(audit()), why
+
+
 def test_an_entry_moved_to_another_key_is_a_miss(genuine):
     key, data, _ = genuine
     other = the_key(props=("convexity", "differentiability"), text="(y_true - y_pred)**2")
