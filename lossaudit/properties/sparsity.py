@@ -13,6 +13,7 @@ from ..witness import Checker
 from . import PropertySpec
 from ._convex import convex_proof
 from ._minimum import EDGE_DIGITS, Minimum, keeps_falling, minimum
+from ._unbounded import Descent, at_infinity, unbounded_below
 
 SPEC = PropertySpec(
     name="sparsity", title="Sparsity", order=50,
@@ -51,6 +52,9 @@ def search(ctx: Context):
         m = minimum(ctx, chk, y)
         if isinstance(m, str):
             return _not_attained(ctx, chk, y, m)
+        fall = unbounded_below(ctx, chk, y, m)
+        if fall is not None:
+            return _unbounded(y, fall)
         if not m.pull:
             return _no_pull(m)
         found.append(m)
@@ -93,11 +97,24 @@ def _not_attained(ctx: Context, chk: Checker, y, label: str) -> Verdict:
     while keep < len(values) and values[keep] < values[keep - 1]:
         keep += 1
     points, values = points[:keep], values[:keep]
-    detail = (f"Not sparse: at y_true = {fmt(y)} the minimum is not attained in the open domain: the loss keeps "
-              f"decreasing as {label} (" + ", ".join(f"L({fmt(p)}) = {v:.6g}" for p, v in zip(points[:3], values))
-              + ", ...).")
+    shown = "(" + ", ".join(f"L({fmt(p)}) = {v:.6g}" for p, v in zip(points[:3], values)) + ", ...)"
+    if at_infinity(ctx, y, d):
+        detail = (f"Not sparse: at y_true = {fmt(y)} the loss is unbounded below (L -> -∞ as {label}), so no "
+                  f"minimum exists {shown}.")
+    else:
+        detail = (f"Not sparse: at y_true = {fmt(y)} the minimum is not attained in the open domain: the loss "
+                  f"keeps decreasing as {label} {shown}.")
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
                    {"y_true": y, "minimizer": None, "toward": label, "points": points, "values": values})
+
+
+def _unbounded(y, fall: Descent) -> Verdict:
+    shown = ", ".join(f"L({fmt(p)}) = {v:.6g}" for p, v in zip(fall.points[:3], fall.values))
+    detail = (f"Not sparse: at y_true = {fmt(y)} the loss is unbounded below: it decreases without bound as "
+              f"{fall.toward} ({shown}, ...), so no minimum exists.")
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
+                   {"y_true": y, "minimizer": None, "toward": fall.toward, "points": fall.points,
+                    "values": fall.values})
 
 
 def _no_pull(m: Minimum) -> Verdict:
