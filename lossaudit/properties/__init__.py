@@ -24,7 +24,6 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
-from ..callables import CallableFailure
 from ..verdict import HOLDS, Verdict, unknown
 
 BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity")
@@ -91,6 +90,8 @@ def specs() -> tuple[PropertySpec, ...]:
 
 
 def names() -> tuple[str, ...]:
+    if not _loaded:  # the built-ins alone, in their order, without importing their modules (a quick --help)
+        return BUILTIN
     return tuple(s.name for s in specs())
 
 
@@ -107,6 +108,8 @@ def decide(prop: str, loss, budget) -> Verdict:
     if prop not in _builtins():
         raise ValueError(prop)
     import numpy as np
+
+    from ..callables import CallableFailure
     from ._template import run
     log = loss.views.log
     log.clear()

@@ -123,3 +123,10 @@ def test_docs_pages(throwaway, tmp_path):
     index = (tmp_path / "index.md").read_text()
     assert f"### {NAME}" in page and "L(y, y) = 0 at every one of the" in page
     assert "two properties" in index and NAME in index
+
+
+def test_the_builtin_names_listed_before_loading_are_in_the_registry_order():
+    # names() answers from BUILTIN before any property module is imported (a quick --help); that must be
+    # the order the specs themselves give once loaded
+    from lossaudit import properties
+    assert tuple(s.name for s in properties.specs() if s.name in properties.BUILTIN) == properties.BUILTIN
