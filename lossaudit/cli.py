@@ -19,18 +19,13 @@ import typer
 from . import options as checked
 from ._version import __version__
 from .kinds import kind_names, kinds_text
+from .text import listing
 from .properties import names as property_names
 from .render import FORMATS
 
 
-def _words(items, last: str = "and") -> str:
-    """a, b and c"""
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
 # the help lists what the registries hold: a registered property or format shows up here by itself
-PROPERTY_LIST = _words(property_names())
+PROPERTY_LIST = listing(property_names())
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help=f"Decide which properties a loss function really has: {PROPERTY_LIST}, each with a proof "
                        "or a counterexample.")
@@ -116,7 +111,7 @@ def audit(
     kind: Optional[str] = typer.Option(None, "--kind", help=f"The kind of a user loss ({', '.join(kind_names())})."),
     name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
     param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
-    fmt: str = typer.Option("table", "--format", help=f"{_words(FORMATS, 'or')}."),
+    fmt: str = typer.Option("table", "--format", help=f"{listing(FORMATS, 'or')}."),
     output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
     prop: Optional[str] = typer.Option(None, "--property", help="Decide only these properties (comma-separated): "
                                                                  f"{PROPERTY_LIST}."),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .domains import (  # noqa: F401 - re-exported: domains were defined here before
     INF, Domain, FiniteSet, Interval, OneHot, Simplex, interval_targets, parse_domain, simplex_targets, within)
 from .errors import DomainError, LossError
+from .text import listing
 
 # The direction toward the ideal prediction, as data (kept for the modules that still compare it).
 IDEAL_TARGET = "target"          # the ideal prediction is the target itself
@@ -181,8 +182,7 @@ def kind_names() -> list[str]:
 
 def kinds_text(last: str = "or") -> str:
     """"regression, positive, ... distribution or vector": the kinds as a person lists them."""
-    names = kind_names()
-    return ", ".join(names[:-1]) + f" {last} " + names[-1]
+    return listing(kind_names(), last)
 
 
 def get_kind(name: str) -> Kind:

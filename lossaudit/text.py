@@ -1,13 +1,18 @@
-"""How numbers read in verdict sentences and labels: 1, 0.5, 1.7, 1e+06, ∞, (1, 0, 0)."""
+"""How numbers and lists read in sentences and labels: 1, 0.5, 1.7, 1e+06, ∞, (1, 0, 0); "a, b and c"."""
 from __future__ import annotations
 
 import math
 
-import numpy as np
+
+def listing(items, last: str = "and") -> str:
+    """"a, b and c" (or "a, b or c"): names as a person lists them."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def fmt(v) -> str:
     """A number as a person would write it (1, 0.5, 1.7, 1e+06)."""
+    import numpy as np  # imported lazily: the CLI reads `listing` at start-up, before numpy is needed
     if isinstance(v, (list, tuple, np.ndarray)):
         return "(" + ", ".join(fmt(x) for x in v) + ")"
     v = float(v)
