@@ -109,6 +109,36 @@ def exact_kinks_of(case, seconds):
     return found
 
 
+def exact_confirmer(ctx):
+    """confirm(kink, y): a kink of the exact structure re-checks in the exact reading of the loss.
+
+    The loss's decimals as the rationals they are written as (what the structure solved), evaluated
+    in 60-digit arithmetic at the kink's exact point (60 digits of sqrt(3/10), of 1/1000): the
+    one-sided difference quotients with h = 1e-20 differ. A float beside an irrational kink, or beside
+    a decimal that is no binary float, misses it by more than h; its exact value does not."""
+    import mpmath
+
+    from .symbolic import mp_evaluator
+    loss = ctx.loss
+    if loss.expression is None or loss.kind.vector:
+        return lambda kink, y: False
+    mp = mp_evaluator(loss.exact_expression, loss.pred_symbols + loss.true_symbols, dps=60)
+
+    def confirm(kink: Kink, y) -> bool:
+        if kink.exact is None or not kink.exact.is_number:
+            return False
+        with mpmath.workdps(60):
+            # the target as the decimal it is written as (0.1, not the binary float beside it)
+            x, t = mpmath.mpf(str(kink.exact.evalf(60))), mpmath.mpf(repr(float(y)))
+            h = mpmath.mpf(10) ** -20 * max(1, abs(x))
+            f0, fl, fr = mp(x, t), mp(x - h, t), mp(x + h, t)
+            if not all(mpmath.isfinite(v) for v in (f0, fl, fr)):
+                return False
+            left, right = (f0 - fl) / h, (fr - f0) / h
+            return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
+    return confirm
+
+
 def one_sided_derivatives(case, st, b, seconds):
     """(left, right, continuous): one-sided derivatives at breakpoint b, exactly; ±inf where the value jumps."""
     from . import symbolic as S

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import numeric
 from ..analysis import Context, fmt
+from ..kinks import exact_confirmer
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
@@ -54,8 +55,8 @@ def search(ctx: Context):
     flat = zero_gradient_almost_everywhere(ctx)
     if ctx.vector:
         return _vector_search(ctx, flat)
-    chk = Checker(ctx.loss)
-    found = [(y, kink) for y in ctx.targets for kink in ctx.kinks(y) if kink_confirmed(chk, kink.point, y)]
+    confirmed = _confirmer(ctx)
+    found = [(y, kink) for y in ctx.targets for kink in ctx.kinks(y) if confirmed(kink, y)]
     return _fails(ctx, found, flat) if found else flat
 
 
@@ -78,9 +79,17 @@ def prove_case(ctx: Context, case):
     return worst
 
 
+def _confirmer(ctx: Context):
+    """confirm(kink, y): the kink re-checks at its float (as a report's reader re-checks it), or, for a kink
+    of the exact structure, at its exact point in the exact reading of the loss's decimals."""
+    chk = Checker(ctx.loss)
+    exact = ctx.once(exact_confirmer) if ctx.has_expression and not ctx.vector else None
+    return lambda kink, y: kink_confirmed(chk, kink.point, y) or (exact is not None and exact(kink, y))
+
+
 def _suspect(ctx: Context, where: str) -> Verdict:
     """Some target has a kink or jump at `where` that the audited targets missed: look for it, never prove."""
-    found = _kinks_at_more_targets(ctx, Checker(ctx.loss))
+    found = _kinks_at_more_targets(ctx, _confirmer(ctx))
     if found:
         return _fails(ctx, found, zero_gradient_almost_everywhere(ctx))
     return unknown(PROPERTY, f"the loss or its slope differs between the two sides of {where} for some "
@@ -207,7 +216,7 @@ def _kinks_at_more_targets(ctx: Context, chk) -> list:
         if float(y) in ctx.targets:
             continue
         for kink in exact_kinks_at(ctx, float(y)) or []:
-            if kink_confirmed(chk, kink.point, float(y)):
+            if chk(kink, float(y)):
                 found.append((float(y), kink))
         if found:
             break
