@@ -5,6 +5,7 @@ from typing import Any, Iterable, Optional, Union
 
 from . import options
 from .budget import DEFAULT_SAMPLES, Budget
+from .consistency import reconcile
 from .errors import LossError
 from .kinds import Domain
 from .report import Report, qualify
@@ -45,6 +46,7 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
     single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")
     results = run(losses, props, budget, workers=workers, progress=progress, strict=single_user_loss)
     for r in results:
+        r.verdicts = reconcile(r.verdicts, r.loss)  # the implications between properties hold in the report
         if required:
             r.qualifies = qualify(r, required)
     return Report(results, props, seed=seed, samples=budget.samples, require=required)
