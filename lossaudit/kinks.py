@@ -54,13 +54,20 @@ class VectorScan:
 # Scalar kinds
 
 def breakpoints(ctx, y: float) -> list[float]:
-    """Where x ↦ L(x, y) switches branch or may lose smoothness: exact when possible, else found numerically."""
-    if ctx.has_expression:
-        st = ctx.structure(y)
-        if st is not None:
-            from .symbolic import to_float
-            return [to_float(b) for b in st.breakpoints]
-    return numeric_kinks(ctx, y)
+    """Where x ↦ L(x, y) switches branch or may lose smoothness: exact when possible, else the crossings
+    isolated numerically (50-digit roots) together with the kinks found numerically."""
+    from .symbolic import structure, to_float
+    if not ctx.has_expression:
+        return numeric_kinks(ctx, y)
+    st = ctx.structure(y)
+    if st is not None:
+        return [to_float(b) for b in st.breakpoints]
+    isolated = structure(ctx.concrete_case(y), ctx.seconds, approximate=True)
+    found = [to_float(b) for b in isolated.breakpoints] if isolated is not None else []
+    for b in numeric_kinks(ctx, y):
+        if not any(abs(b - k) <= 1e-9 * max(1.0, abs(k)) for k in found):
+            found.append(b)
+    return sorted(found)
 
 
 def numeric_kinks(ctx, y: float) -> list[float]:
@@ -71,18 +78,24 @@ def numeric_kinks(ctx, y: float) -> list[float]:
 
 
 def kinks(ctx, y: float) -> list:
-    """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives."""
-    found = None
-    if ctx.has_expression:
-        found = exact_kinks_of(ctx.concrete_case(y), ctx.seconds)
-    if found is None:
-        f = lambda x: ctx.views.value(x, y)  # noqa: E731
-        found = []
-        for b in ctx.breakpoints(y):
-            left, right, is_kink = slope_gap(f, b, ctx.dom)
-            if is_kink:
-                found.append(Kink(b, left, right, value_jumps(f, b, ctx.dom)))
-    return found
+    """The kinks (and jumps) of x ↦ L(x, y), with their one-sided derivatives.
+
+    From the exact structure when there is one; else the kinks at the crossings isolated numerically
+    (`structure(..., approximate=True)`: exact one-sided derivatives at 50-digit roots) together with
+    those found numerically elsewhere."""
+    found = exact_kinks_of(ctx.concrete_case(y), ctx.seconds) if ctx.has_expression else None
+    if found is not None:
+        return found
+    isolated = exact_kinks_of(ctx.concrete_case(y), ctx.seconds, approximate=True) if ctx.has_expression else None
+    found = list(isolated or [])
+    f = lambda x: ctx.views.value(x, y)  # noqa: E731
+    for b in ctx.breakpoints(y):
+        if any(abs(b - k.point) <= 1e-9 * max(1.0, abs(b)) for k in found):
+            continue
+        left, right, is_kink = slope_gap(f, b, ctx.dom)
+        if is_kink:
+            found.append(Kink(b, left, right, value_jumps(f, b, ctx.dom)))
+    return sorted(found, key=lambda k: k.point)
 
 
 def exact_kinks_at(ctx, y: float):
@@ -92,10 +105,11 @@ def exact_kinks_at(ctx, y: float):
     return exact_kinks_of(case, ctx.seconds)
 
 
-def exact_kinks_of(case, seconds):
-    """The kinks of one symbolic case from its exact structure, or None when the structure is unknown."""
+def exact_kinks_of(case, seconds, approximate: bool = False):
+    """The kinks of one symbolic case from its exact structure, or None when the structure is unknown.
+    With `approximate`, crossings sympy cannot solve count too (roots isolated to 50 digits)."""
     from . import symbolic as S
-    st = S.structure(case, seconds)
+    st = S.structure(case, seconds, approximate=approximate)
     if st is None:
         return None
     found = []
@@ -142,14 +156,14 @@ def exact_confirmer(ctx):
 def one_sided_derivatives(case, st, b, seconds):
     """(left, right, continuous): one-sided derivatives at breakpoint b, exactly; ±inf where the value jumps."""
     from . import symbolic as S
-    rows = S.breakpoint_orders(case, b, seconds, max_order=1)
-    fb = S.value_at(case, b, seconds)
-    if fb is None or not S.is_finite_number(fb) or rows[0][0] is None or rows[0][1] is None:
-        return None
     left_piece, right_piece = st.piece_left_of(b), st.piece_right_of(b)
+    limits = [S.one_sided(p.expr, b, side, seconds) for p, side in ((left_piece, "-"), (right_piece, "+"))]
+    fb = S.value_at(case, b, seconds)
+    if fb is None or not S.is_finite_number(fb) or None in limits:
+        return None
     out = []
     continuous = True
-    for side, limit, piece in (("-", rows[0][0], left_piece), ("+", rows[0][1], right_piece)):
+    for side, limit, piece in (("-", limits[0], left_piece), ("+", limits[1], right_piece)):
         gap = S.sign_of(fb - limit) if S.is_finite_number(limit) else None
         if gap is None and not S.is_finite_number(limit):
             return None

@@ -38,3 +38,43 @@ def builtin_report():
             return lossaudit.audit()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------
+# Every report a test produces keeps the implications between properties (lossaudit.consistency):
+# a contradiction is a bug of the tool, caught here whatever the test itself checks.
+
+_REPORTS: list = []
+
+
+def _record_reports() -> None:
+    from lossaudit.report import Report
+    if getattr(Report.__init__, "_records", False):
+        return
+    original = Report.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        _REPORTS.append(self)
+    recording._records = True
+    Report.__init__ = recording
+
+
+_record_reports()
+
+
+def report_contradictions(report) -> list[str]:
+    from lossaudit.consistency import contradictions
+    return [f"{r.name}: {c}" for r in report.results
+            for c in contradictions(r.verdicts, vector=r.loss.kind.vector)]
+
+
+@pytest.fixture(autouse=True)
+def _consistent_reports():
+    """Fails the test when a report it produced breaks an implication between properties."""
+    start = len(_REPORTS)
+    yield
+    made, _REPORTS[start:] = _REPORTS[start:], []
+    found = [c for report in made for c in report_contradictions(report)]
+    if found:
+        pytest.fail("contradictory verdicts: " + "; ".join(found), pytrace=False)

@@ -224,7 +224,7 @@ def _exact_slope(ctx: Context, y, point, side):
     from .. import symbolic as S
     if not ctx.has_expression:
         return None
-    st = ctx.structure(y)
+    st = S.structure(ctx.concrete_case(y), ctx.seconds, approximate=True)  # exact, or crossings to 50 digits
     if st is None:
         return None
     for b in st.breakpoints:

@@ -30,6 +30,8 @@ class Piece:
 class Structure:
     breakpoints: list
     pieces: list
+    approximate: bool = False  # some breakpoint is a root isolated numerically (50 digits), not exact
+
 
     def piece_left_of(self, b) -> Piece:
         return next(p for p in self.pieces if p.hi == b)
@@ -42,8 +44,17 @@ class Structure:
 # Points: roots of the switching functions, in order
 
 
-def _roots(fn, case: Case, seconds: float):
-    """Real zeros of fn(X) inside the open domain, as an exact list; None if not a finite set."""
+def _roots(fn, case: Case, seconds: float, approximate: bool = False):
+    """Real zeros of fn(X) inside the open domain, as an exact list; None if not a finite set.
+
+    With `approximate`, zeros sympy cannot give exactly are isolated by sign changes (`isolated_roots`)."""
+    exact = _exact_roots(fn, case, seconds)
+    if exact is None and approximate:
+        return isolated_roots(fn, case, seconds)
+    return exact
+
+
+def _exact_roots(fn, case: Case, seconds: float):
     if X not in fn.free_symbols:
         return []
     domain = sp.Interval.open(case.lo, case.hi)
@@ -193,27 +204,38 @@ def _truth(cond, point, seconds):
 # The structure of a case
 
 
-def structure(case: Case, seconds: float) -> Structure | None:
-    """Breakpoints of x ↦ L(x, y) and the smooth expression between them (cached per case)."""
-    if "structure" in case.cache:
-        return case.cache["structure"]
-    result = None
-    try:
-        with deadline(seconds * 4):
-            result = _structure(case, seconds)
-    except SymbolicTimeout:
-        result = None
-    case.cache["structure"] = result
+def structure(case: Case, seconds: float, approximate: bool = False) -> Structure | None:
+    """Breakpoints of x ↦ L(x, y) and the smooth expression between them (cached per case).
+
+    Exact unless `approximate`: then, for a concrete target, a crossing sympy cannot solve (x^2 = e^x - 2)
+    is a root isolated by a certified sign change and refined to 50 digits, and the structure says
+    `approximate` (its kinks are real, found to re-check; it may miss a crossing, so it proves nothing)."""
+    key = "structure~" if approximate else "structure"
+    if key in case.cache:
+        return case.cache[key]
+    result = None if approximate else _timed(case, seconds, False)
+    if approximate:
+        exact = structure(case, seconds)
+        result = exact if exact is not None else _timed(case, seconds, True)
+    case.cache[key] = result
     return result
 
 
-def _structure(case: Case, seconds: float) -> Structure | None:
+def _timed(case: Case, seconds: float, approximate: bool):
+    try:
+        with deadline(seconds * 4):
+            return _structure(case, seconds, approximate)
+    except SymbolicTimeout:
+        return None
+
+
+def _structure(case: Case, seconds: float, approximate: bool = False) -> Structure | None:
     from ..expr import switch_functions
     points = []
     branch = set(switch_functions(case.expr, singular=False))
     singular = []
     for fn in switch_functions(case.expr):
-        roots = _roots(fn, case, seconds)
+        roots = _roots(fn, case, seconds, approximate)
         if roots is None:
             return None
         points.extend(roots)
@@ -230,7 +252,9 @@ def _structure(case: Case, seconds: float) -> Structure | None:
         except Undecided:
             return None
         pieces.append(Piece(lo, hi, smooth))
-    return _merged(pieces, singular, seconds)
+    merged = _merged(pieces, singular, seconds)
+    merged.approximate = any(isinstance(b, sp.Float) for b in merged.breakpoints)
+    return merged
 
 
 def _merged(pieces: list, singular: list, seconds: float) -> Structure:
@@ -259,3 +283,81 @@ def value_at(case: Case, point, seconds: float):
     if v is not None and isinstance(v, sp.Piecewise):
         v = guarded(seconds, lambda: v.doit(), default=None)
     return v
+
+
+# ---------------------------------------------------------------------------
+# Roots sympy cannot solve: isolated by a sign change, refined to 50 digits
+
+ROOT_DIGITS = 50
+_MANTISSAS = (1, sp.Rational(3, 2), 2, 3, 5, 7)
+
+
+def isolated_roots(fn, case: Case, seconds: float):
+    """Zeros of fn inside (lo, hi) where fn changes sign between neighbouring points of a scan over
+    scales 1e-6 .. 1e6 (a concrete case only). The sign at each bracket end is exact (sympy's
+    evaluation with error control, at rational points); bisection refines the root to 50 digits, a
+    Float. A sign change that is no zero (a pole, a jump) gives None: the structure stays unknown."""
+    if fn.free_symbols - {X}:
+        return None
+    from .compile import mp_evaluator
+    f = mp_evaluator(fn, [X], dps=30)
+    points = _scan_points(case)
+    values = [_mp_sign(f, p) for p in points]
+    roots = []
+    for (a, sa), (b, sb) in zip(zip(points, values), zip(points[1:], values[1:])):
+        if sa == 0 and sign_of(fn.subs(X, a)) == 0:
+            roots.append(a)  # an exact zero at a scan point
+        if not (sa and sb and sa != sb):
+            continue
+        ends = [sign_of(guarded(seconds, lambda v=v: fn.subs(X, v), default=None)) for v in (a, b)]
+        if None in ends or ends[0] * ends[1] != -1:
+            return None
+        root = _bisected(mp_evaluator(fn, [X], dps=ROOT_DIGITS + 10), a, b, ends[0])
+        if root is None:
+            return None
+        roots.append(root)
+    return roots
+
+
+def _scan_points(case: Case) -> list:
+    """Rational points c ± m·10^k (c the target, or 0) and lo + m·10^k, hi - m·10^k, inside (lo, hi)."""
+    steps = [m * sp.Rational(10) ** k for k in range(-6, 7) for m in _MANTISSAS]
+    centre = case.target if case.target.is_number else sp.Integer(0)
+    found = {centre, sp.Integer(0)}
+    for s in steps:
+        found.update((centre + s, centre - s, s, -s))
+        found.update(e + d * s for e, d in ((case.lo, 1), (case.hi, -1)) if e.is_finite)
+    inside = [p for p in found if (case.lo == -sp.oo or p > case.lo) and (case.hi == sp.oo or p < case.hi)]
+    return sorted(inside)
+
+
+def _mp_sign(f, p) -> int | None:
+    import mpmath
+    v = f(mpmath.mpf(p.p) / p.q)
+    if not mpmath.isfinite(v):
+        return None
+    return 0 if v == 0 else (1 if v > 0 else -1)
+
+
+def _bisected(f, a, b, sign_a: int):
+    """The zero of f in (a, b) (f(a) has sign sign_a, f(b) the other) to 50 digits; None if it is no zero."""
+    import mpmath
+    with mpmath.workdps(ROOT_DIGITS + 10):
+        lo, hi = mpmath.mpf(a.p) / a.q, mpmath.mpf(b.p) / b.q
+        scale = max(abs(f(lo)), abs(f(hi)))
+        tol = mpmath.mpf(10) ** -(ROOT_DIGITS + 5) * max(1, abs(lo), abs(hi))
+        for _ in range(400):
+            if hi - lo <= tol:
+                break
+            mid = (lo + hi) / 2
+            v = f(mid)
+            if not mpmath.isfinite(v):
+                return None
+            if v == 0:
+                lo = hi = mid
+                break
+            lo, hi = (mid, hi) if (v > 0) == (sign_a > 0) else (lo, mid)
+        root = (lo + hi) / 2
+        if not abs(f(root)) <= mpmath.mpf(10) ** -(ROOT_DIGITS - 10) * max(1, scale):
+            return None  # the sign changes across a pole or a jump, not through a zero
+        return sp.Float(mpmath.nstr(root, ROOT_DIGITS + 5), ROOT_DIGITS)
