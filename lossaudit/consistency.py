@@ -53,6 +53,12 @@ def contradictions(verdicts: dict, vector: bool | None = None) -> list[str]:
     return out
 
 
+def report_contradictions(report) -> list[str]:
+    """"name: contradiction" for every loss of a Report whose verdicts break an implication."""
+    return [f"{r.name}: {c}" for r in report.results
+            for c in contradictions(r.verdicts, vector=r.loss.kind.vector)]
+
+
 # ---------------------------------------------------------------------------
 # Reconciliation: evidence that transfers soundly
 

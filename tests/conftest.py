@@ -63,17 +63,12 @@ def _record_reports() -> None:
 _record_reports()
 
 
-def report_contradictions(report) -> list[str]:
-    from lossaudit.consistency import contradictions
-    return [f"{r.name}: {c}" for r in report.results
-            for c in contradictions(r.verdicts, vector=r.loss.kind.vector)]
-
-
 @pytest.fixture(autouse=True)
 def _consistent_reports():
     """Fails the test when a report it produced breaks an implication between properties."""
     start = len(_REPORTS)
     yield
+    from lossaudit.consistency import report_contradictions
     made, _REPORTS[start:] = _REPORTS[start:], []
     found = [c for report in made for c in report_contradictions(report)]
     if found:

@@ -48,7 +48,10 @@ def _roots(fn, case: Case, seconds: float, approximate: bool = False):
     """Real zeros of fn(X) inside the open domain, as an exact list; None if not a finite set.
 
     With `approximate`, zeros sympy cannot give exactly are isolated by sign changes (`isolated_roots`)."""
-    exact = _exact_roots(fn, case, seconds)
+    key = ("roots", fn)
+    if key not in case.cache:  # the approximate structure asks again for the roots the exact one tried
+        case.cache[key] = _exact_roots(fn, case, seconds)
+    exact = case.cache[key]
     if exact is None and approximate:
         return isolated_roots(fn, case, seconds)
     return exact
@@ -268,13 +271,19 @@ def _merged(pieces: list, singular: list, seconds: float) -> Structure:
         if any(sign_of(piece.lo - p) == 0 for p in singular):
             out.append(piece)
             continue
-        same = last.expr == piece.expr or guarded(seconds, lambda: sp.simplify(last.expr - piece.expr) == 0,
-                                                   default=False)
+        same = last.expr == piece.expr or (not _differ_at(last.expr - piece.expr, piece, seconds) and guarded(
+            seconds, lambda: sp.simplify(last.expr - piece.expr) == 0, default=False))
         if same:
             out[-1] = Piece(last.lo, piece.hi, last.expr)
         else:
             out.append(piece)
     return Structure([p.lo for p in out[1:]], out)
+
+
+def _differ_at(diff, piece: Piece, seconds: float) -> bool:
+    """The two formulas differ at a point of the piece (a nonzero value there): no simplify needed."""
+    point = representative(piece.lo, piece.hi)
+    return sign_of(guarded(seconds, lambda: diff.subs(X, point), default=None)) in (1, -1)
 
 
 def value_at(case: Case, point, seconds: float):
