@@ -43,6 +43,8 @@ def contradictions(verdicts: dict, vector: bool | None = None) -> list[str]:
         for prop in (DIFF, SMOOTH):
             if _is(verdicts, prop, HOLDS):
                 out.append(f"sparsity holds but {prop} holds (sparse implies a kink at the minimizer)")
+    if _is(verdicts, DIFF, HOLDS) and _is(verdicts, SMOOTH, FAILS) and _kink_evidence(verdicts[SMOOTH].evidence):
+        out.append("smoothness fails at a kink but differentiability holds (a kink is known to every property)")
     cls = verdicts[DIFF].extras.get("class") if DIFF in verdicts else None
     if cls and _is(verdicts, DIFF, HOLDS) and cls in JUMP_CLASSES:
         out.append(f"differentiability holds with class {cls}")
@@ -68,6 +70,8 @@ def reconcile(verdicts: dict, loss=None) -> dict:
     out = dict(verdicts)
     if loss is not None and not _vector(out):
         _sparse_kink(out, loss)
+    if loss is not None:
+        _kink_to_differentiability(out, loss)
     _kink_to_smoothness(out)
     _smooth_to_differentiable(out)
     return out
@@ -92,6 +96,32 @@ def _kink_to_smoothness(out: dict) -> None:
               f"{fmt(ev['left_derivative'])}, right derivative {fmt(ev['right_derivative'])} (the kink found "
               "for differentiability).")
     out[SMOOTH] = Verdict(SMOOTH, FAILS, COUNTEREXAMPLE, detail, evidence, {"constant": None})
+
+
+def _kink_evidence(ev: dict) -> bool:
+    """The evidence names a point where the one-sided derivatives differ (a kink or a jump)."""
+    left, right = ev.get("left_derivative"), ev.get("right_derivative")
+    return "point" in ev and isinstance(left, (int, float)) and isinstance(right, (int, float)) and left != right
+
+
+def _kink_to_differentiability(out: dict, loss) -> None:
+    """A kink smoothness found makes differentiability fail with it, once it re-checks."""
+    smooth, diff = out.get(SMOOTH), out.get(DIFF)
+    if not (_is(out, SMOOTH, FAILS) and _overridable(diff) and _kink_evidence(smooth.evidence)):
+        return
+    from .witness import Checker, kink_confirmed
+    ev = smooth.evidence
+    if not kink_confirmed(Checker(loss), ev["point"], ev["y_true"], ev.get("direction")):
+        return
+    jump = any(math.isinf(ev[k]) for k in ("left_derivative", "right_derivative"))
+    where = f"y_pred = {fmt(ev['point'])}" + (f" along {fmt(ev['direction'])}" if "direction" in ev else "")
+    detail = (f"Not differentiable: at y_true = {fmt(ev['y_true'])} the loss {'jumps' if jump else 'has a kink'} at "
+              f"{where} (left derivative {fmt(ev['left_derivative'])}, right derivative "
+              f"{fmt(ev['right_derivative'])}; the kink found for smoothness).")
+    keys = ("y_true", "point", "direction", "left_derivative", "right_derivative")
+    flat = bool(diff.extras.get("gradient_zero_almost_everywhere", False))
+    out[DIFF] = Verdict(DIFF, FAILS, COUNTEREXAMPLE, detail, {k: ev[k] for k in keys if k in ev},
+                        {"class": "discontinuous" if jump else "C0", "gradient_zero_almost_everywhere": flat})
 
 
 def _smooth_to_differentiable(out: dict) -> None:

@@ -131,7 +131,8 @@ CROSSINGS = [
     # r^2 = 2|r| - 1/2 at |r| = 1 -+ sqrt(1/2): slopes 2 - sqrt(2) vs 2, and 2 vs 2 + sqrt(2) (kinks); the smooth
     # minimum at 0 (L = r^2 there) has no pull
     ("max((y_pred - y_true)**2, 2*abs(y_pred - y_true) - 0.5)", "regression",
-     {"differentiability": "fails", "smoothness": "fails", "sparsity": "fails"}, (1 - math.sqrt(0.5), 1 + math.sqrt(0.5))),
+     {"differentiability": "fails", "smoothness": "fails", "sparsity": "fails"},
+     (1 - math.sqrt(0.5), 1 + math.sqrt(0.5))),
     # log cosh r = 1/2 at r = acosh(e^(1/2)) ~ 1.0850: slope tanh(1.0850) ~ 0.795 vs 0 (kink); log cosh has
     # L'' <= 1, so only the kink breaks smoothness; smooth minimum at 0
     ("min(log(cosh(y_pred - y_true)), 0.5)", "regression",
@@ -201,3 +202,22 @@ def test_a_quartic_cap_is_c1():
     v = lossaudit.audit("where(abs(y_pred - y_true) <= 2, (y_pred - y_true)**2 - (y_pred - y_true)**4/8, 2)",
                         kind="regression", properties="differentiability")["differentiability"]
     assert (v.verdict, v.method, v.extras["class"]) == ("holds", "proof", "C1"), v.detail
+
+
+def test_a_kink_found_for_smoothness_makes_differentiability_fail():
+    # |r| at 0: slopes -1 and +1 re-check; a sampled `holds` of differentiability gives way to them
+    loss = lossaudit.audit("abs(y_pred - y_true)", kind="regression", properties="convexity").results[0].loss
+    verdicts = {"smoothness": _v("smoothness", "fails", "counterexample", KINK),
+                "differentiability": _v("differentiability", "holds", "sampled", **{"class": "C2"})}
+    assert contradictions(verdicts, vector=False)
+    out = reconcile(verdicts, loss)
+    assert out["differentiability"].verdict == "fails" and out["differentiability"].extras["class"] == "C0"
+    assert contradictions(out, vector=False) == []
+
+
+def test_a_kink_that_does_not_recheck_transfers_nothing():
+    # r^2 is differentiable at 0: evidence claiming slopes -1, +1 there does not re-check, nothing moves
+    loss = lossaudit.audit("(y_pred - y_true)**2", kind="regression", properties="convexity").results[0].loss
+    verdicts = {"smoothness": _v("smoothness", "fails", "counterexample", KINK),
+                "differentiability": _v("differentiability", "holds", "sampled", **{"class": "C2"})}
+    assert reconcile(verdicts, loss)["differentiability"].verdict == "holds"
