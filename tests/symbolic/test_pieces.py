@@ -95,3 +95,37 @@ def test_value_at_a_switch_uses_the_condition_at_the_point():
     # where(x < 1, x^2, 2x+5) at 1: the condition x < 1 is false there, so 2*1 + 5 = 7
     c = case(sp.Piecewise((X**2, X < 1), (2 * X + 5, True)))
     assert S.value_at(c, sp.Integer(1), SECONDS) == 7
+
+
+# ---------------------------------------------------------------------------
+# Crossings sympy cannot solve: isolated by a certified sign change, refined to 50 digits
+
+def test_a_transcendental_crossing_is_an_approximate_breakpoint():
+    # max(x^2, e^x - 2): x^2 - e^x + 2 is positive for x <= 0, 1 > e - 2 at 1, 4 < e^2 - 2 at 2, and falls
+    # from there on: one real root x0 ~ 1.31907; x^2 wins left of x0, e^x - 2 right of it
+    expr = sp.Max(X**2, sp.exp(X) - 2)
+    c = case(expr)
+    assert S.structure(c, SECONDS) is None  # no exact structure: the exact path gives up as before
+    st = S.structure(c, SECONDS, approximate=True)
+    assert st.approximate and len(st.breakpoints) == 1
+    x0 = st.breakpoints[0]
+    assert abs(x0**2 - sp.exp(x0) + 2) < sp.Float(10) ** -45
+    assert [p.expr for p in st.pieces] == [X**2, sp.exp(X) - 2]
+
+
+def test_an_exact_structure_is_not_approximate():
+    st = S.structure(case(sp.Max(X**2, sp.Rational(3, 10))), SECONDS, approximate=True)
+    assert not st.approximate and st.breakpoints == [-sp.sqrt(30) / 10, sp.sqrt(30) / 10]  # x^2 = 3/10
+
+
+def test_a_sign_change_through_a_pole_is_no_root():
+    # 1/(x - 1/3) + exp(x) < 0 left of 1/3 (e^x (1/3 - x) peaks at e^(-2/3) < 1) and > 0 right of it: its only
+    # sign change is across the pole, which is no crossing, so nothing is claimed
+    from lossaudit.symbolic.pieces import isolated_roots
+    fn = 1 / (X - sp.Rational(1, 3)) + sp.exp(X)
+    assert isolated_roots(fn, case(fn), SECONDS) is None
+
+
+def test_an_isolated_root_needs_a_concrete_case():
+    from lossaudit.symbolic.pieces import isolated_roots
+    assert isolated_roots(sp.exp(X) - Y, case(sp.exp(X) - Y), SECONDS) is None  # y symbolic: no scan
