@@ -141,6 +141,10 @@ CROSSINGS = [
     # (kink); |L''| <= 2 on both pieces; smooth minimum at 0 (L = r^2)
     ("min((y_pred - y_true)**2, 1 - exp(-abs(y_pred - y_true)))", "regression",
      {"differentiability": "fails", "smoothness": "fails", "sparsity": "fails"}, (0.7145563847430,)),
+    # |r| = log(1 + r^2) + 1/10 at |r| ~ 0.1126 (f = |r| - log(1+r^2) - 1/10 rises: f' = 1 - 2|r|/(1+r^2) >= 0,
+    # one crossing a side); L = |r| inside: kink at 0 with slopes -1, +1 at the minimum 0 (sparse)
+    ("min(abs(y_pred - y_true), log(1 + (y_pred - y_true)**2) + 0.1)", "regression",
+     {"differentiability": "fails", "smoothness": "fails", "sparsity": "holds"}, (0.0, 0.112598787971161)),
     # margin: log(1 + e^-m) = 3/4 - m/2 where u = e^(-m/2) solves u^2 - e^(3/4) u + 1 = 0, m ~ -0.436 and
     # m ~ 0.6808 (u = 1.4056, 0.7114; f(0) = log 2 - 3/4 < 0); slopes -1/(1+e^m) ~ -0.336 vs -1/2 (kinks); L'' <= 1/4;
     # L -> 0 as m -> inf, never attained (not sparse)
