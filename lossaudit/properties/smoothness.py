@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .. import numeric
+from .. import growth, numeric
 from ..analysis import Context, fmt
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, kink_confirmed
@@ -58,22 +58,121 @@ def search(ctx: Context):
         found = _growth(ctx, y)
         if found is not None:
             return found
-    constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
+    constants = {y: _constant(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
     return _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
 
 
 def _growth(ctx: Context, y: float):
-    """A `fails` Verdict when |L''| grows without bound along some path, else None."""
-    for label, points, skip in _paths(ctx, y):
-        curv = np.abs(ctx.views.d2(points, y))
-        ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
-        if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-            curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
-            ok = ~np.isnan(curv)
-            if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                return _growth_fails(y, label, points[ok], curv[ok], skip)
+    """A `fails` Verdict when |L''| grows without bound toward some point, else None.
+
+    Expressions: the exact one-sided limit of L'' at every end of every smooth span decides (a
+    limit ±oo fails, with points approaching it whose curvatures re-check in 50 digits; a finite
+    limit is never overruled by samples). Ends whose limit is unknown, and callables, are followed
+    numerically, and the path's trend (growth.trend: increments that do not shrink) decides."""
+    edges = _edges(ctx, y)
+    for edge in edges or ():
+        if edge.infinite:
+            found = _blowup_fails(ctx, y, edge)
+            if found is not None:
+                return found
+    paths = _paths(ctx, y) if edges is None else [_edge_path(ctx, y, e) for e in edges if not e.finite]
+    for label, points, skip in (p for p in paths if p is not None):
+        found = _numeric_growth(ctx, y, label, points, skip)
+        if found is not None:
+            return found
     return None
+
+
+def _numeric_growth(ctx: Context, y: float, label: str, points, skip: int):
+    curv = np.abs(ctx.views.d2(points, y))
+    ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
+    if ok.sum() < 4 or not growth.unbounded(curv[ok]):
+        return None
+    curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
+    ok = ~np.isnan(curv)
+    if ok.sum() >= 4 and growth.unbounded(curv[ok]):
+        return _growth_fails(y, label, points[ok], curv[ok], skip)
+    return None
+
+
+def _edges(ctx: Context, y: float):
+    """The exact limits of L'' at the ends of the smooth spans at target y (None: no exact spans)."""
+    if not ctx.has_expression:
+        return None
+    from ..symbolic.limits import curvature_edges
+    return ctx.once(_edges_of, y, curvature_edges)
+
+
+def _edges_of(ctx: Context, y: float, curvature_edges):
+    """A translation-invariant loss is analysed once, in the residual, and its edges moved to y."""
+    from dataclasses import replace
+
+    from .. import symbolic as S
+    if not ctx.invariant():
+        return curvature_edges(ctx.concrete_case(y), ctx.seconds)
+    edges = ctx.once(_shifted_edges, curvature_edges)
+    shift = S.sym_number(y)
+    return None if edges is None else [replace(e, point=e.point + shift, lo=e.lo + shift, hi=e.hi + shift)
+                                       for e in edges]
+
+
+def _shifted_edges(ctx: Context, curvature_edges):
+    return curvature_edges(ctx.proof_cases()[0], ctx.seconds)  # the shifted case (its cache shared with the proof)
+
+
+def _blowup_fails(ctx: Context, y: float, edge):
+    """Evidence for an exact limit ±oo: decade points approaching it, with curvatures in 50 digits
+    that rise at every step shown (None when float points cannot show the growth)."""
+    path = _edge_path(ctx, y, edge)
+    if path is None:
+        return None
+    label, points, skip = path
+    curv = np.abs(_mp_curvatures(ctx, points, y))
+    ok = np.isfinite(curv)
+    pick = numeric.decade_indices(curv[ok], skip=skip)
+    shown = curv[ok][pick]
+    if len(pick) < 3 or not np.all(np.diff(shown) > 0):
+        return None
+    return _growth_fails(y, label, points[ok], curv[ok], skip, limit=edge.limit)
+
+
+def _edge_path(ctx: Context, y: float, edge):
+    """(label, points, decades to skip) approaching an end of a span from inside it; None if too short."""
+    from .. import symbolic as S
+    lo, hi = S.to_float(edge.lo), S.to_float(edge.hi)
+    if math.isinf(S.to_float(edge.point)):
+        d = 1 if edge.side == "-" else -1
+        other = lo if d > 0 else hi
+        start = ctx.center(y) if math.isinf(other) else other + d
+        pts = numeric.gross_sequence(ctx.dom, start, d, decades=18, first_decade=-2)
+        label, skip = f"y_pred -> {fmt(hi if d > 0 else lo)}", 2
+    else:
+        b, side = S.to_float(edge.point), 1 if edge.side == "+" else -1
+        width = (hi - b) if side > 0 else (b - lo)
+        pts = numeric.approach(b, side, min(max(1.0, abs(b)), width), decades=12)
+        label, skip = f"y_pred -> {fmt(b)}{edge.side}", 0
+    pts = pts[(pts > max(lo, ctx.dom.lo)) & (pts < min(hi, ctx.dom.hi))]
+    return (label, pts, skip) if pts.size >= 4 else None
+
+
+def _mp_curvatures(ctx: Context, points, y: float) -> np.ndarray:
+    """|L''| at the points in 50-digit arithmetic (expressions; callables: their careful values)."""
+    fn = ctx.once(_mp_d2)
+    if fn is None:
+        return np.asarray(ctx.views.precise_d2(points, y), dtype=float)
+    return np.array([float(fn(float(p), float(y))) for p in points])
+
+
+def _mp_d2(ctx: Context):
+    from .. import symbolic as S
+    loss = ctx.loss
+    if loss.expression is None:
+        return None
+    yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
+    positive = ctx.dom.positive
+    d2 = S.derivative_in(S.derivative_in(loss.bound_expression, yp, positive), yp, positive)
+    return S.mp_evaluator(d2, (yp, yt), dps=50)
 
 
 def proved(ctx: Context, extras: dict, _parts) -> Verdict:
@@ -96,13 +195,16 @@ def _kink_fails(y, kink) -> Verdict:
                     "right_derivative": kink.right}, {"constant": None})
 
 
-def _growth_fails(y, label, points, curv, skip: int = 0) -> Verdict:
+def _growth_fails(y, label, points, curv, skip: int = 0, limit=None) -> Verdict:
     pick = numeric.decade_indices(curv, skip=skip)
     pts, cv = points[pick], curv[pick]
-    detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}: "
+    exact = "" if limit is None else f" (its exact limit is {limit})"
+    detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}{exact}: "
               + ", ".join(f"{fmt(c)} at {fmt(p)}" for p, c in zip(pts[:4], cv[:4])) + ", ...")
-    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
-                   {"y_true": y, "toward": label, "points": pts, "curvatures": cv}, {"constant": None})
+    evidence = {"y_true": y, "toward": label, "points": pts, "curvatures": cv}
+    if limit is not None:
+        evidence["limit"] = str(limit)
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence, {"constant": None})
 
 
 def _paths(ctx: Context, y: float) -> list:
@@ -122,6 +224,18 @@ def _paths(ctx: Context, y: float) -> list:
             if pts.size >= 4:
                 out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts, 0))
     return out
+
+
+def _constant(ctx: Context, y: float) -> float:
+    """sup |L''| at target y: the sampled sup, and never below a finite exact limit at a span's end
+    (the sup may be a limit the samples only approach: 2e16 at y_pred -> 0 for log(y_pred + 1e-8))."""
+    from .. import symbolic as S
+    limits = [abs(S.to_float(e.limit)) for e in _edges(ctx, y) or () if e.finite and e.limit.is_number]
+    sampled = _sup_curvature(ctx, y)
+    top = max(limits, default=-math.inf)
+    if not math.isfinite(sampled) or top >= sampled:
+        return numeric.tidy(top) if math.isfinite(top) else sampled
+    return sampled
 
 
 def _sup_curvature(ctx: Context, y: float) -> float:
@@ -182,7 +296,18 @@ PROOF_TEXT = ("the gradient is continuous and on every smooth piece L'' has fini
 
 
 def prove_case(ctx: Context, case) -> bool | None:
-    """True when L' is continuous at every breakpoint and L'' bounded on every piece of this case."""
+    """True when L' is continuous across every span's end and L'' has finite exact one-sided limits at
+    both ends of every smooth span (so, continuous inside, it is bounded) of this case."""
+    from ..symbolic.limits import curvature_edges, joins_smoothly
+    edges = curvature_edges(case, ctx.seconds)
+    if edges is not None:
+        ok = all(e.finite for e in edges) and joins_smoothly(case, ctx.seconds)
+        return True if ok else None
+    return _prove_by_structure(ctx, case)
+
+
+def _prove_by_structure(ctx: Context, case) -> bool | None:
+    """The same proof over the pieces of symbolic.structure (when the spans are not known)."""
     from .. import symbolic as S
     st = S.structure(case, ctx.seconds)
     if st is None or not all(_slope_continuous(case, st, b, ctx.seconds) for b in st.breakpoints):
