@@ -11,6 +11,7 @@ from ..analysis import Context, fmt
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
+from . import _curvature as C
 
 SPEC = PropertySpec(
     name="smoothness", title="Smoothness", order=30,
@@ -24,14 +25,19 @@ SPEC = PropertySpec(
         "probabilities near 0) or oscillate around a kink.",
     method="""\
 1. A kink (the gradient jumps, found as for differentiability) fails at once.
-2. Curvature growth: |L''| along paths toward every end of the domain, toward
-   ±∞, and toward every breakpoint from both sides; growth without bound
-   (exponential loss as m → −∞, cross-entropy as ŷ → 0, |r|^1.5 as r → 0) fails,
-   with the points and curvatures as evidence.
-3. The constant: the largest |L''| over the samples, refined around its peak.
-4. Proof (expressions): on every smooth piece L'' has finite one-sided limits at
-   both ends (so, being continuous, it is bounded) and L' is continuous at every
-   breakpoint.""",
+2. Curvature at every end (expressions): the domain is cut at every breakpoint
+   and at every zero of a fractional power's base, a log's argument or a
+   denominator; at both ends of every smooth span, ±∞ and the domain's edges
+   included, the exact one-sided limit of L'' decides: ±∞ fails (points
+   approaching it, their curvatures in 50 digits), a finite limit is a lower
+   bound of the constant, however large (1/(ŷ + 1e-8)² levels off at 1e16).
+3. Ends without an exact limit, and callables: |L''| along paths toward them;
+   it grows without bound when its increments per decade do not shrink, and
+   levels off when they shrink geometrically (extrapolated, not compared).
+4. The constant: the largest |L''| over the samples, refined around its peak,
+   and never below a finite limit of step 2.
+5. Proof (expressions): L and L' continuous across every span's end and
+   finite limits of L'' at both ends of every span (continuous inside).""",
     figure=lambda v: _figure(v), figure_legend="its constant L", csv_figure="constant")
 PROPERTY = SPEC.name
 
@@ -70,13 +76,13 @@ def _growth(ctx: Context, y: float):
     limit ±oo fails, with points approaching it whose curvatures re-check in 50 digits; a finite
     limit is never overruled by samples). Ends whose limit is unknown, and callables, are followed
     numerically, and the path's trend (growth.trend: increments that do not shrink) decides."""
-    edges = _edges(ctx, y)
+    edges = C.edges(ctx, y)
     for edge in edges or ():
         if edge.infinite:
             found = _blowup_fails(ctx, y, edge)
             if found is not None:
                 return found
-    paths = _paths(ctx, y) if edges is None else [_edge_path(ctx, y, e) for e in edges if not e.finite]
+    paths = C.paths(ctx, y) if edges is None else [C.edge_path(ctx, y, e) for e in edges if not e.finite]
     for label, points, skip in (p for p in paths if p is not None):
         found = _numeric_growth(ctx, y, label, points, skip)
         if found is not None:
@@ -85,6 +91,7 @@ def _growth(ctx: Context, y: float):
 
 
 def _numeric_growth(ctx: Context, y: float, label: str, points, skip: int):
+    points = C.above_rounding(ctx, points, y)
     curv = np.abs(ctx.views.d2(points, y))
     ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
     if ok.sum() < 4 or not growth.unbounded(curv[ok]):
@@ -96,83 +103,20 @@ def _numeric_growth(ctx: Context, y: float, label: str, points, skip: int):
     return None
 
 
-def _edges(ctx: Context, y: float):
-    """The exact limits of L'' at the ends of the smooth spans at target y (None: no exact spans)."""
-    if not ctx.has_expression:
-        return None
-    from ..symbolic.limits import curvature_edges
-    return ctx.once(_edges_of, y, curvature_edges)
-
-
-def _edges_of(ctx: Context, y: float, curvature_edges):
-    """A translation-invariant loss is analysed once, in the residual, and its edges moved to y."""
-    from dataclasses import replace
-
-    from .. import symbolic as S
-    if not ctx.invariant():
-        return curvature_edges(ctx.concrete_case(y), ctx.seconds)
-    edges = ctx.once(_shifted_edges, curvature_edges)
-    shift = S.sym_number(y)
-    return None if edges is None else [replace(e, point=e.point + shift, lo=e.lo + shift, hi=e.hi + shift)
-                                       for e in edges]
-
-
-def _shifted_edges(ctx: Context, curvature_edges):
-    return curvature_edges(ctx.proof_cases()[0], ctx.seconds)  # the shifted case (its cache shared with the proof)
-
-
 def _blowup_fails(ctx: Context, y: float, edge):
     """Evidence for an exact limit ±oo: decade points approaching it, with curvatures in 50 digits
     that rise at every step shown (None when float points cannot show the growth)."""
-    path = _edge_path(ctx, y, edge)
+    path = C.edge_path(ctx, y, edge)
     if path is None:
         return None
     label, points, skip = path
-    curv = np.abs(_mp_curvatures(ctx, points, y))
+    curv = np.abs(C.mp_curvatures(ctx, points, y))
     ok = np.isfinite(curv)
     pick = numeric.decade_indices(curv[ok], skip=skip)
     shown = curv[ok][pick]
     if len(pick) < 3 or not np.all(np.diff(shown) > 0):
         return None
     return _growth_fails(y, label, points[ok], curv[ok], skip, limit=edge.limit)
-
-
-def _edge_path(ctx: Context, y: float, edge):
-    """(label, points, decades to skip) approaching an end of a span from inside it; None if too short."""
-    from .. import symbolic as S
-    lo, hi = S.to_float(edge.lo), S.to_float(edge.hi)
-    if math.isinf(S.to_float(edge.point)):
-        d = 1 if edge.side == "-" else -1
-        other = lo if d > 0 else hi
-        start = ctx.center(y) if math.isinf(other) else other + d
-        pts = numeric.gross_sequence(ctx.dom, start, d, decades=18, first_decade=-2)
-        label, skip = f"y_pred -> {fmt(hi if d > 0 else lo)}", 2
-    else:
-        b, side = S.to_float(edge.point), 1 if edge.side == "+" else -1
-        width = (hi - b) if side > 0 else (b - lo)
-        pts = numeric.approach(b, side, min(max(1.0, abs(b)), width), decades=12)
-        label, skip = f"y_pred -> {fmt(b)}{edge.side}", 0
-    pts = pts[(pts > max(lo, ctx.dom.lo)) & (pts < min(hi, ctx.dom.hi))]
-    return (label, pts, skip) if pts.size >= 4 else None
-
-
-def _mp_curvatures(ctx: Context, points, y: float) -> np.ndarray:
-    """|L''| at the points in 50-digit arithmetic (expressions; callables: their careful values)."""
-    fn = ctx.once(_mp_d2)
-    if fn is None:
-        return np.asarray(ctx.views.precise_d2(points, y), dtype=float)
-    return np.array([float(fn(float(p), float(y))) for p in points])
-
-
-def _mp_d2(ctx: Context):
-    from .. import symbolic as S
-    loss = ctx.loss
-    if loss.expression is None:
-        return None
-    yp, yt = loss.pred_symbols[0], loss.true_symbols[0]
-    positive = ctx.dom.positive
-    d2 = S.derivative_in(S.derivative_in(loss.bound_expression, yp, positive), yp, positive)
-    return S.mp_evaluator(d2, (yp, yt), dps=50)
 
 
 def proved(ctx: Context, extras: dict, _parts) -> Verdict:
@@ -207,30 +151,11 @@ def _growth_fails(y, label, points, curv, skip: int = 0, limit=None) -> Verdict:
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence, {"constant": None})
 
 
-def _paths(ctx: Context, y: float) -> list:
-    """(label, points, decades to skip in evidence) paths along which the curvature could blow up."""
-    dom, c = ctx.dom, ctx.center(y)
-    out = []
-    for direction in (+1, -1):
-        end = dom.hi if direction > 0 else dom.lo
-        pts = numeric.gross_sequence(dom, c, direction, decades=18, first_decade=-2)
-        label = f"y_pred -> {fmt(end)}"
-        if pts.size >= 4:
-            out.append((label, pts, 2 if math.isinf(end) else 0))
-    for b in ctx.breakpoints(y):
-        for side in (+1, -1):
-            pts = numeric.approach(b, side, max(1.0, abs(b)), decades=12)
-            pts = pts[(pts > dom.lo) & (pts < dom.hi)]
-            if pts.size >= 4:
-                out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts, 0))
-    return out
-
-
 def _constant(ctx: Context, y: float) -> float:
     """sup |L''| at target y: the sampled sup, and never below a finite exact limit at a span's end
     (the sup may be a limit the samples only approach: 2e16 at y_pred -> 0 for log(y_pred + 1e-8))."""
     from .. import symbolic as S
-    limits = [abs(S.to_float(e.limit)) for e in _edges(ctx, y) or () if e.finite and e.limit.is_number]
+    limits = [abs(S.to_float(e.limit)) for e in C.edges(ctx, y) or () if e.finite and e.limit.is_number]
     sampled = _sup_curvature(ctx, y)
     top = max(limits, default=-math.inf)
     if not math.isfinite(sampled) or top >= sampled:
