@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import growth, numeric
 from ..analysis import Context, fmt
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
 from . import _curvature as C
@@ -60,22 +60,28 @@ def search(ctx: Context):
         for kink in ctx.kinks(y):
             if kink_confirmed(chk, kink.point, y):
                 return _kink_fails(y, kink)
+    undecided = None
     for y in ctx.targets:
         found = _growth(ctx, y)
-        if found is not None:
+        if found is not None and found.verdict == FAILS:
             return found
+        undecided = undecided or found
+    if undecided is not None:
+        return undecided
     constants = {y: _constant(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
     return _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
 
 
 def _growth(ctx: Context, y: float):
-    """A `fails` Verdict when |L''| grows without bound toward some point, else None.
+    """A `fails` Verdict when |L''| grows without bound toward some point (`unknown` when an exact
+    limit ±oo cannot be shown by float points), else None.
 
     Expressions: the exact one-sided limit of L'' at every end of every smooth span decides (a
     limit ±oo fails, with points approaching it whose curvatures re-check in 50 digits; a finite
     limit is never overruled by samples). Ends whose limit is unknown, and callables, are followed
     numerically, and the path's trend (growth.trend: increments that do not shrink) decides."""
+    from .. import symbolic as S
     edges = C.edges(ctx, y)
     for edge in edges or ():
         if edge.infinite:
@@ -87,6 +93,11 @@ def _growth(ctx: Context, y: float):
         found = _numeric_growth(ctx, y, label, points, skip)
         if found is not None:
             return found
+    infinite = [e for e in edges or () if e.infinite]
+    if infinite:  # proved unbounded, yet no float points show it: never a `holds` against the limit
+        e = infinite[0]
+        return unknown(PROPERTY, f"At y_true = {fmt(y)} the exact limit of L'' as y_pred -> {S.show(e.point)}"
+                                 f"{e.side} is {e.limit}, but no float points approaching it show the growth.")
     return None
 
 
