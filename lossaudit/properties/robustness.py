@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .. import numeric
+from .. import growth, numeric
 from ..analysis import Context, fmt
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from . import PropertySpec
@@ -60,11 +60,11 @@ def search(ctx: Context):
 def _classify(ctx: Context, path) -> tuple:
     """(growth of |gradient| along the path: "fails", "vanishing", "bounded" or "unknown"; the values)."""
     values = np.abs(path.gradients)
-    kind = numeric.growth(values)
+    kind = _trend(values)
     if kind == "unbounded" and path.precise is not None:
         path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
         values = np.abs(path.gradients)
-        kind = numeric.growth(values)
+        kind = _trend(values)
     if kind == "unbounded":
         limit = _exact_limit(ctx, path)  # a slow convergence looks like growth: the exact limit decides
         if limit is None or math.isinf(limit):
@@ -72,6 +72,13 @@ def _classify(ctx: Context, path) -> tuple:
         kind = "vanishing" if limit == 0 else "bounded"
         values = np.append(values, limit)
     return kind, values
+
+
+def _trend(values) -> str:
+    """'unbounded', 'vanishing', 'bounded' or 'unknown' (growth.trend: a gradient whose increments
+    shrink geometrically levels off, however far it rose first; one that converges is bounded)."""
+    kind = growth.trend(values).kind
+    return "bounded" if kind == "converges" else kind
 
 
 def proved(ctx: Context, _state, parts: list):

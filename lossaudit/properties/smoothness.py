@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 
-from .. import numeric
+from .. import growth, numeric
 from ..analysis import Context, fmt
-from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
+from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
+from . import _curvature as C
 
 SPEC = PropertySpec(
     name="smoothness", title="Smoothness", order=30,
@@ -24,14 +25,19 @@ SPEC = PropertySpec(
         "probabilities near 0) or oscillate around a kink.",
     method="""\
 1. A kink (the gradient jumps, found as for differentiability) fails at once.
-2. Curvature growth: |L''| along paths toward every end of the domain, toward
-   ±∞, and toward every breakpoint from both sides; growth without bound
-   (exponential loss as m → −∞, cross-entropy as ŷ → 0, |r|^1.5 as r → 0) fails,
-   with the points and curvatures as evidence.
-3. The constant: the largest |L''| over the samples, refined around its peak.
-4. Proof (expressions): on every smooth piece L'' has finite one-sided limits at
-   both ends (so, being continuous, it is bounded) and L' is continuous at every
-   breakpoint.""",
+2. Curvature at every end (expressions): the domain is cut at every breakpoint
+   and at every zero of a fractional power's base, a log's argument or a
+   denominator; at both ends of every smooth span, ±∞ and the domain's edges
+   included, the exact one-sided limit of L'' decides: ±∞ fails (points
+   approaching it, their curvatures in 50 digits), a finite limit is a lower
+   bound of the constant, however large (1/(ŷ + 1e-8)² levels off at 1e16).
+3. Ends without an exact limit, and callables: |L''| along paths toward them;
+   it grows without bound when its increments per decade do not shrink, and
+   levels off when they shrink geometrically (extrapolated, not compared).
+4. The constant: the largest |L''| over the samples, refined around its peak,
+   and never below a finite limit of step 2.
+5. Proof (expressions): L and L' continuous across every span's end and
+   finite limits of L'' at both ends of every span (continuous inside).""",
     figure=lambda v: _figure(v), figure_legend="its constant L", csv_figure="constant")
 PROPERTY = SPEC.name
 
@@ -54,26 +60,74 @@ def search(ctx: Context):
         for kink in ctx.kinks(y):
             if kink_confirmed(chk, kink.point, y):
                 return _kink_fails(y, kink)
+    undecided = None
     for y in ctx.targets:
         found = _growth(ctx, y)
-        if found is not None:
+        if found is not None and found.verdict == FAILS:
             return found
-    constants = {y: _sup_curvature(ctx, y) for y in ctx.targets}
+        undecided = undecided or found
+    if undecided is not None:
+        return undecided
+    constants = {y: _constant(ctx, y) for y in ctx.targets}
     # finite differences (callables) carry ~1e-6 relative noise: do not read it as target dependence
     return _constant_extras(ctx, constants, rtol=1e-6 if ctx.views.exact else 1e-3)
 
 
 def _growth(ctx: Context, y: float):
-    """A `fails` Verdict when |L''| grows without bound along some path, else None."""
-    for label, points, skip in _paths(ctx, y):
-        curv = np.abs(ctx.views.d2(points, y))
-        ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
-        if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-            curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
-            ok = ~np.isnan(curv)
-            if ok.sum() >= 4 and numeric.growth(curv[ok]) == "unbounded":
-                return _growth_fails(y, label, points[ok], curv[ok], skip)
+    """A `fails` Verdict when |L''| grows without bound toward some point (`unknown` when an exact
+    limit ±oo cannot be shown by float points), else None.
+
+    Expressions: the exact one-sided limit of L'' at every end of every smooth span decides (a
+    limit ±oo fails, with points approaching it whose curvatures re-check in 50 digits; a finite
+    limit is never overruled by samples). Ends whose limit is unknown, and callables, are followed
+    numerically, and the path's trend (growth.trend: increments that do not shrink) decides."""
+    from .. import symbolic as S
+    edges = C.edges(ctx, y)
+    for edge in edges or ():
+        if edge.infinite:
+            found = _blowup_fails(ctx, y, edge)
+            if found is not None:
+                return found
+    paths = C.paths(ctx, y) if edges is None else [C.edge_path(ctx, y, e) for e in edges if not e.finite]
+    for label, points, skip in (p for p in paths if p is not None):
+        found = _numeric_growth(ctx, y, label, points, skip)
+        if found is not None:
+            return found
+    infinite = [e for e in edges or () if e.infinite]
+    if infinite:  # proved unbounded, yet no float points show it: never a `holds` against the limit
+        e = infinite[0]
+        return unknown(PROPERTY, f"At y_true = {fmt(y)} the exact limit of L'' as y_pred -> {S.show(e.point)}"
+                                 f"{e.side} is {e.limit}, but no float points approaching it show the growth.")
     return None
+
+
+def _numeric_growth(ctx: Context, y: float, label: str, points, skip: int):
+    points = C.above_rounding(ctx, points, y)
+    curv = np.abs(ctx.views.d2(points, y))
+    ok = ~np.isnan(curv)  # +inf stays: a curvature beyond float range is growth
+    if ok.sum() < 4 or not growth.unbounded(curv[ok]):
+        return None
+    curv = np.abs(ctx.views.precise_d2(points, y))  # float64 can fake growth far out: recompute
+    ok = ~np.isnan(curv)
+    if ok.sum() >= 4 and growth.unbounded(curv[ok]):
+        return _growth_fails(y, label, points[ok], curv[ok], skip)
+    return None
+
+
+def _blowup_fails(ctx: Context, y: float, edge):
+    """Evidence for an exact limit ±oo: decade points approaching it, with curvatures in 50 digits
+    that rise at every step shown (None when float points cannot show the growth)."""
+    path = C.edge_path(ctx, y, edge)
+    if path is None:
+        return None
+    label, points, skip = path
+    curv = np.abs(C.mp_curvatures(ctx, points, y))
+    ok = np.isfinite(curv)
+    pick = numeric.decade_indices(curv[ok], skip=skip)
+    shown = curv[ok][pick]
+    if len(pick) < 3 or not np.all(np.diff(shown) > 0):
+        return None
+    return _growth_fails(y, label, points[ok], curv[ok], skip, limit=edge.limit)
 
 
 def proved(ctx: Context, extras: dict, _parts) -> Verdict:
@@ -96,32 +150,28 @@ def _kink_fails(y, kink) -> Verdict:
                     "right_derivative": kink.right}, {"constant": None})
 
 
-def _growth_fails(y, label, points, curv, skip: int = 0) -> Verdict:
+def _growth_fails(y, label, points, curv, skip: int = 0, limit=None) -> Verdict:
     pick = numeric.decade_indices(curv, skip=skip)
     pts, cv = points[pick], curv[pick]
-    detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}: "
+    exact = "" if limit is None else f" (its exact limit is {limit})"
+    detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}{exact}: "
               + ", ".join(f"{fmt(c)} at {fmt(p)}" for p, c in zip(pts[:4], cv[:4])) + ", ...")
-    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
-                   {"y_true": y, "toward": label, "points": pts, "curvatures": cv}, {"constant": None})
+    evidence = {"y_true": y, "toward": label, "points": pts, "curvatures": cv}
+    if limit is not None:
+        evidence["limit"] = str(limit)
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail, evidence, {"constant": None})
 
 
-def _paths(ctx: Context, y: float) -> list:
-    """(label, points, decades to skip in evidence) paths along which the curvature could blow up."""
-    dom, c = ctx.dom, ctx.center(y)
-    out = []
-    for direction in (+1, -1):
-        end = dom.hi if direction > 0 else dom.lo
-        pts = numeric.gross_sequence(dom, c, direction, decades=18, first_decade=-2)
-        label = f"y_pred -> {fmt(end)}"
-        if pts.size >= 4:
-            out.append((label, pts, 2 if math.isinf(end) else 0))
-    for b in ctx.breakpoints(y):
-        for side in (+1, -1):
-            pts = numeric.approach(b, side, max(1.0, abs(b)), decades=12)
-            pts = pts[(pts > dom.lo) & (pts < dom.hi)]
-            if pts.size >= 4:
-                out.append((f"y_pred -> {fmt(b)}{'+' if side > 0 else '-'}", pts, 0))
-    return out
+def _constant(ctx: Context, y: float) -> float:
+    """sup |L''| at target y: the sampled sup, and never below a finite exact limit at a span's end
+    (the sup may be a limit the samples only approach: 2e16 at y_pred -> 0 for log(y_pred + 1e-8))."""
+    from .. import symbolic as S
+    limits = [abs(S.to_float(e.limit)) for e in C.edges(ctx, y) or () if e.finite and e.limit.is_number]
+    sampled = _sup_curvature(ctx, y)
+    top = max(limits, default=-math.inf)
+    if not math.isfinite(sampled) or top >= sampled:
+        return numeric.tidy(top) if math.isfinite(top) else sampled
+    return sampled
 
 
 def _sup_curvature(ctx: Context, y: float) -> float:
@@ -182,7 +232,18 @@ PROOF_TEXT = ("the gradient is continuous and on every smooth piece L'' has fini
 
 
 def prove_case(ctx: Context, case) -> bool | None:
-    """True when L' is continuous at every breakpoint and L'' bounded on every piece of this case."""
+    """True when L' is continuous across every span's end and L'' has finite exact one-sided limits at
+    both ends of every smooth span (so, continuous inside, it is bounded) of this case."""
+    from ..symbolic.limits import curvature_edges, joins_smoothly
+    edges = curvature_edges(case, ctx.seconds)
+    if edges is not None:
+        ok = all(e.finite for e in edges) and joins_smoothly(case, ctx.seconds)
+        return True if ok else None
+    return _prove_by_structure(ctx, case)
+
+
+def _prove_by_structure(ctx: Context, case) -> bool | None:
+    """The same proof over the pieces of symbolic.structure (when the spans are not known)."""
     from .. import symbolic as S
     st = S.structure(case, ctx.seconds)
     if st is None or not all(_slope_continuous(case, st, b, ctx.seconds) for b in st.breakpoints):

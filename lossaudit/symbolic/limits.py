@@ -1,22 +1,57 @@
-"""One-sided values and limits, and the one-sided derivatives of a case at its breakpoints."""
+"""One-sided values and limits, the one-sided derivatives of a case at its breakpoints, and the exact
+one-sided limits of the curvature L'' at the ends of every smooth span (smoothness decides by them)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sympy as sp
 
 from .cases import Case
-from .core import X, derivative, guarded, is_finite_value
+from .core import X, derivative, guarded, is_finite_number, is_finite_value
 from .pieces import structure
 
 
 def one_sided(expr, point, side: str, seconds: float):
     """lim expr(X) as X -> point from side '-' or '+' (point may be ±oo); None if unknown."""
     if point in (sp.oo, -sp.oo):
+        for cheap in (_substituted_infinity, _gruntz):
+            value = guarded(seconds, cheap, expr, point, default=None)
+            if value is not None:
+                return value
         return guarded(seconds, sp.limit, expr, X, point, default=None)
     direct = guarded(seconds, lambda: expr.subs(X, point), default=None)
     if direct is not None and is_finite_value(direct):
         return direct
     value = guarded(seconds, sp.limit, expr, X, point, side, default=None)
     if value is None or value.has(sp.AccumBounds) or isinstance(value, sp.Limit):
+        return None
+    return value
+
+
+def _substituted_infinity(expr, point):
+    """lim at ±oo by substituting ±oo, when sympy's extended arithmetic gives a finite real number:
+    every step then is a determinate form (1/oo = 0, exp(-oo) = 0, atan(oo) = pi/2), and the
+    functions involved are continuous at the values they meet, so the value is the limit.
+    Indeterminate steps give nan, oscillation gives AccumBounds: then None (sympy's limit decides).
+    A power with the variable in its exponent could meet oo**0, which sympy reads as 1: not tried."""
+    if any(isinstance(p, sp.Pow) and X in p.exp.free_symbols for p in expr.atoms(sp.Pow)):
+        return None
+    if expr.has(sp.exp) and any(X in e.args[0].free_symbols and e.args[0].has(sp.log) for e in expr.atoms(sp.exp)):
+        return None  # exp(a log x) is a power with the variable in its exponent
+    value = expr.subs(X, point)
+    if value.has(sp.AccumBounds, sp.nan, sp.zoo, sp.oo, -sp.oo) or not is_finite_number(value):
+        return None
+    return value
+
+
+def _gruntz(expr, point):
+    """sympy's Gruntz algorithm straight away (the core of `limit`, without its slower heuristics
+    such as trigsimp): for expressions free of sin/cos, whose oscillation it does not handle."""
+    from sympy.series.gruntz import gruntz
+    if expr.has(sp.sin, sp.cos):
+        return None
+    value = gruntz(expr, X, point)
+    if value is None or value.has(sp.AccumBounds, sp.nan) or isinstance(value, sp.Limit) or not value.is_number:
         return None
     return value
 
@@ -45,3 +80,60 @@ def same_value(a, b, seconds: float):
         return True
     d = guarded(seconds, lambda: sp.simplify(a - b), default=None)
     return d is not None and d == 0
+
+
+# ---------------------------------------------------------------------------
+# The curvature at the ends of every smooth span
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The exact one-sided limit of L'' at an end of a smooth span: x -> point from `side`
+    ('+': from the right, '-': from the left; ±oo approached from inside); None when unknown."""
+
+    point: object
+    side: str
+    limit: object
+    lo: object      # the span the end belongs to: (lo, hi)
+    hi: object
+
+    @property
+    def infinite(self) -> bool:
+        return self.limit is not None and (self.limit in (sp.oo, -sp.oo, sp.zoo)
+                                           or (self.limit.is_number and self.limit.is_infinite is True))
+
+    @property
+    def finite(self) -> bool:
+        return self.limit is not None and is_finite_value(self.limit)
+
+
+def curvature_edges(case: Case, seconds: float) -> list | None:
+    """Edge per end of every smooth span of the case (see symbolic.singular); None without spans.
+
+    Cheap first: every end is tried by substitution before any `limit` is computed, so that a
+    blow-up is found without waiting on the slow limits elsewhere."""
+    from .singular import spans
+    found = spans(case, seconds)
+    if found is None:
+        return None
+    ends = [(s, derivative(s.expr, 2), end, side) for s in found for end, side in ((s.lo, "+"), (s.hi, "-"))]
+    return [Edge(end, side, one_sided(d2, end, side, seconds), s.lo, s.hi) for s, d2, end, side in ends]
+
+
+def joins_smoothly(case: Case, seconds: float) -> bool:
+    """Are L and L' continuous across every common end of two spans (value at the point included)?"""
+    from .pieces import value_at
+    from .singular import spans
+    found = spans(case, seconds)
+    if found is None:
+        return False
+    for left, right in zip(found[:-1], found[1:]):
+        b = left.hi
+        for k in (0, 1):
+            lv = one_sided(derivative(left.expr, k), b, "-", seconds)
+            rv = one_sided(derivative(right.expr, k), b, "+", seconds)
+            if not (is_finite_value(lv) and same_value(lv, rv, seconds)):
+                return False
+            if k == 0 and not same_value(lv, value_at(case, b, seconds), seconds):
+                return False
+    return True
