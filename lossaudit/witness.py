@@ -146,18 +146,21 @@ def pair_out_of_order(chk: Checker, farther, closer, y) -> bool:
     return all(c.greater(c.value(closer, y), c.value(farther, y)) for c in chk.readings())
 
 
-KINK_STEP = mpmath.mpf(10) ** -12   # far above the float-to-decimal offset of x0 (1e-16 relative)
+RECHECK_STEP = mpmath.mpf(10) ** -20  # the step of an independent re-check (recheck.py), relative to max(1, |x0|)
+KINK_STEP = mpmath.mpf(10) ** -12    # far above the float-to-decimal offset of x0 (1e-16 relative)
 KINK_RTOL = mpmath.mpf(10) ** -8
 
 
 def kink_confirmed(chk: Checker, x0: float, y, direction=None) -> bool:
     """The one-sided slopes at x0 really differ, in every reading of the loss's decimals.
 
-    Exact: difference quotients at h = 1e-12·|x0| and h/100 in 50 digits (1e-20 at 0); a kink's
-    gap stays as h shrinks, a smooth bend's shrinks with it. h far above 1e-16·|x0| sees a kink at
-    a decimal (0.1) from the float next to it, on both sides."""
+    Binary reading: as an independent re-check sees them, difference quotients at h = 1e-20·max(1, |x0|)
+    in 50 digits (so the printed x0 must sit on the binary breakpoint). Decimal reading: quotients at
+    h = 1e-12·|x0| and h/100 (1e-20 at 0); a kink's gap stays as h shrinks, a smooth bend's shrinks with
+    it, and h far above 1e-16·|x0| sees a kink at a decimal (0.1) from the float next to it. A value
+    that jumps only by rounding in binary (Huber at t = 1.345) is C1 in the decimals: no kink."""
     if chk.exact:
-        return all(_exact_kink(c, x0, y, direction) for c in chk.readings())
+        return all(_exact_kink(c, x0, y, direction, i == 0) for i, c in enumerate(chk.readings()))
     if chk.vector:
         return False
     from .kinks import slope_gap
@@ -165,7 +168,7 @@ def kink_confirmed(chk: Checker, x0: float, y, direction=None) -> bool:
     return slope_gap(f, float(x0), chk.loss.pred_domain)[2]
 
 
-def _exact_kink(chk: Checker, x0, y, direction) -> bool:
+def _exact_kink(chk: Checker, x0, y, direction, recheck: bool) -> bool:
     with mpmath.workdps(50):
         if chk.vector:
             p0, d = [mpmath.mpf(float(v)) for v in x0], [mpmath.mpf(float(v)) for v in direction]
@@ -176,7 +179,10 @@ def _exact_kink(chk: Checker, x0, y, direction) -> bool:
             x = mpmath.mpf(float(x0))
             f = lambda s: chk.value(x + s, y)  # noqa: E731
             size = abs(x)
-        h = KINK_STEP * size if size else mpmath.mpf(10) ** -20
+        if recheck:
+            gap = _slope_gap(f, RECHECK_STEP * (max(1, size) if not chk.vector else 1))
+            return gap is not None and bool(gap[0] > KINK_RTOL * max(1, gap[1]))
+        h = KINK_STEP * size if size else RECHECK_STEP
         gaps = [_slope_gap(f, h), _slope_gap(f, h / 100)]
         if any(g is None for g in gaps):
             return False
