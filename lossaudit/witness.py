@@ -5,8 +5,8 @@ arithmetic at exactly the floats the report prints, in both readings of its
 decimals: the binary one (what float64 code and an independent re-check compute)
 and the exact one (1.345 as 269/200, what the writer meant). A witness must hold in
 both, so nothing of the size of rounding decides a `fails`. For a callable it
-evaluates in float64 and demands a margin far above rounding. Witnesses are shrunk to simple numbers first (a chord at a=1, b=3
-beats one at a=887.45...).
+evaluates in float64 and demands a margin far above rounding. Witnesses are
+shrunk to simple numbers first (a chord at a=1, b=3 beats one at a=887.45...).
 """
 from __future__ import annotations
 
