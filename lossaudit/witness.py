@@ -10,6 +10,7 @@ shrunk to simple numbers first (a chord at a=1, b=3 beats one at a=887.45...).
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 
@@ -41,19 +42,17 @@ class Checker:
             if loss.bound_expression.atoms(sp.Float):
                 self._readings.append(mp_evaluator(loss.exact_expression, args))
 
-    def readings(self):
-        """Iterate over the readings of the loss (binary, then decimal-exact), each in turn the one
-        `value` evaluates; a witness holds when it holds in every one. A callable has one."""
+    def readings(self) -> list:
+        """The loss in each reading of its decimals (binary, then decimal-exact): Checkers that differ only
+        in the evaluator `value` uses. A witness holds when it holds in every one; a callable has one."""
         if not self.exact:
-            yield self
-            return
-        primary = self._mp
-        try:
-            for mp in self._readings:
-                self._mp = mp
-                yield self
-        finally:
-            self._mp = primary
+            return [self]
+        out = []
+        for mp in self._readings:
+            view = copy.copy(self)
+            view._mp = mp
+            out.append(view)
+        return out
 
     def value(self, yp, yt):
         if self.exact:
