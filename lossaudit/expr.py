@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy as sp
 
@@ -77,9 +78,10 @@ def _non_real(value) -> bool:
 class _Parser(Located):
     """Builds sympy from a tree that `syntax.check` accepted; checks what needs values."""
 
-    def __init__(self, text: str, params: dict, k: int | None, lead: int = 0):
+    def __init__(self, text: str, params: dict, k: int | None, lead: int = 0, exact: bool = False):
         super().__init__(text, lead)
         self.params = params
+        self.exact = exact
         self.k = k
         self.yp = Vec(vector_symbols("y_pred", k)) if k else Y_PRED
         self.yt = Vec(vector_symbols("y_true", k)) if k else Y_TRUE
@@ -110,9 +112,23 @@ class _Parser(Located):
         v = node.value
         if isinstance(v, int):
             return sp.Integer(v)
+        if self.exact:
+            return self.decimal(node)
         # Integral decimals (2.0, 1e3) become integers so powers stay polynomial; others
-        # keep the float's exact binary value, the number a re-check will plug in.
+        # keep the float's exact binary value, the number a float64 program and a re-check plug in.
         return sp.Integer(int(v)) if v.is_integer() and abs(v) < 1e15 else sp.Float(v)
+
+    def decimal(self, node):
+        """The literal as the decimal rational it is written as (1.345 -> 269/200): its own text, else the
+        shortest decimal that reads back as the same float."""
+        written = (ast.get_source_segment(self.text, node) or "").replace("_", "")
+        try:
+            value = Fraction(written)
+        except (ValueError, ZeroDivisionError):
+            value = Fraction(repr(node.value))
+        if float(value) != node.value:
+            value = Fraction(repr(node.value))
+        return sp.Rational(value.numerator, value.denominator)
 
     def visit_Name(self, node):
         fixed = {"y_pred": self.yp, "y_true": self.yt, "pi": sp.pi, "E": sp.E}
@@ -215,16 +231,18 @@ def reduce_vector(name: str, items: tuple):
     return sp.log(sp.Add(*[sp.exp(v) for v in items]))
 
 
-def parse(text: str, params=(), classes: int | None = None) -> sp.Expr:
+def parse(text: str, params=(), classes: int | None = None, exact: bool = False) -> sp.Expr:
     """Parse `text` into a sympy expression.
 
     `params` are the names of declared parameters (they become real symbols);
     `classes` is K for vector kinds (y_pred, y_true are then K-vectors), None for
-    scalar kinds. Raises ExpressionError naming the offending token and column.
-    The grammar is checked first, without sympy (`lossaudit.syntax`).
+    scalar kinds. Decimals are binary floats (what float64 code computes), or with
+    `exact` the rationals they are written as (0.9 -> 9/10: x/0.9 stays 10*x/9, 4.685**2 is
+    exactly 21949225/1000000), the form proofs work on. Raises ExpressionError naming the
+    offending token and column. The grammar is checked first, without sympy (`lossaudit.syntax`).
     """
     tree, stripped, lead = check(text, params=params, vector=bool(classes))
-    parser = _Parser(stripped, {p: param_symbol(p) for p in params}, classes, lead)
+    parser = _Parser(stripped, {p: param_symbol(p) for p in params}, classes, lead, exact)
     expr = parser.build(tree)
     if expr.has(*_UNDEFINED):
         raise ExpressionError("the expression contains an undefined or infinite constant (such as log(0))",

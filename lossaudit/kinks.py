@@ -331,45 +331,75 @@ def snap(x: float, ok) -> float | None:
     return None
 
 
+EPS = float(np.finfo(float).eps)
+NOISE_ULPS = 16.0      # rounding of one float64 evaluation of a loss, generously (a few operations)
+STEPS = 10.0 ** -np.arange(2, 13, dtype=float)
+
+
+def _scale(x0: float) -> float:
+    """The size steps at x0 are relative to: |x0| (a feature at 1e-7 is resolved at 1e-9, not 1e-2), 1 at 0."""
+    return abs(x0) or 1.0
+
+
 def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
     """(left slope, right slope, is a kink) at x0.
 
     A kink's one-sided difference quotients converge to different limits; at a
     point like 0 for |x|^1.5 they differ at every step but their gap shrinks with h.
+    A quotient with step h carries rounding noise ~ eps·|f|/h: steps where that noise is
+    not far below the quotients are dropped, and a gap must stand far above the noise of
+    its step, so a value that differs by rounding across a breakpoint (Huber at t = 1.345
+    in float64) is no kink.
     """
-    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(2, 10, dtype=float)
+    hs = _scale(x0) * STEPS
     hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
     if hs.size < 4:
         return math.nan, math.nan, False
     f0 = f(np.array([x0]))[0]
     with np.errstate(all="ignore"):
-        right = (f(x0 + hs) - f0) / hs
-        left = (f0 - f(x0 - hs)) / hs
+        fr, fl = f(x0 + hs), f(x0 - hs)
+        right, left = (fr - f0) / hs, (f0 - fl) / hs
+        noise = NOISE_ULPS * EPS * (abs(f0) + np.maximum(np.abs(fr), np.abs(fl))) / hs
     if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))) or not np.isfinite(f0):
         return math.nan, math.nan, False
+    jump = abs(fr[-1] - f0) + abs(f0 - fl[-1])
     gap = np.abs(right - left)
-    scale = max(1.0, float(np.max(np.abs(left[-3:]))), float(np.max(np.abs(right[-3:]))))
-    jump = abs(f(x0 + hs[-1:])[0] - f0) + abs(f0 - f(x0 - hs[-1:])[0])
-    if jump > 1e-6 * max(1.0, abs(f0)) and gap[-1] > 1e3 * max(1.0, gap[0]):
+    if jump > max(1e-6 * max(1.0, abs(f0)), 1e6 * NOISE_ULPS * EPS * abs(f0)) and gap[-1] > 1e3 * max(1.0, gap[0]):
         return _limit(left), _limit(right), True  # a jump in the value itself
-    kink = gap[-1] > 1e-6 * scale and gap[-1] > 0.5 * gap[-3]
+    clean = int(np.sum(np.cumprod(noise < 1e-3 * np.maximum(np.abs(left), np.abs(right)))))
+    if clean < 4:
+        return math.nan, math.nan, False  # rounding drowns the quotients (a flat stretch far from 0)
+    left, right, gap, noise = left[:clean], right[:clean], gap[:clean], noise[:clean]
+    scale = max(1.0, float(np.max(np.abs(left[-3:]))), float(np.max(np.abs(right[-3:]))))
+    # a kink's gap stays put as h shrinks: a smooth bend's shrinks with h, rounding's grows like 1/h
+    # (cosh(r) - 1 near 0 cancels against 1: its error is not eps·|f|)
+    steady = bool(np.all(gap[-3:] > 0.5 * gap[-3:].max()))
+    kink = gap[-1] > max(1e-6 * scale, 100 * noise[-1]) and steady
     return _limit(left), _limit(right), bool(kink)
 
 
 def value_jumps(f, x0: float, dom: Interval) -> bool:
-    """Does f itself jump at x0 (its one-sided limits differ from each other or from f(x0))?"""
-    hs = max(1.0, abs(x0)) * 10.0 ** -np.arange(6, 11, dtype=float)
+    """Does f itself jump at x0 (its one-sided limits differ from each other or from f(x0)) by more
+    than rounding?"""
+    hs = _scale(x0) * 10.0 ** -np.arange(6, 11, dtype=float)
     hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
     if hs.size < 2:
         return False
     f0 = f(np.array([x0]))[0]
     gaps = np.maximum(np.abs(f(x0 + hs) - f0), np.abs(f(x0 - hs) - f0))
-    return bool(gaps[-1] > 1e-6 * max(1.0, abs(f0)) and gaps[-1] > 0.5 * gaps[0])
+    floor = max(1e-6 * max(1.0, abs(f0)), 1e6 * NOISE_ULPS * EPS * abs(f0))
+    return bool(gaps[-1] > floor and gaps[-1] > 0.5 * gaps[0])
 
 
 def _limit(q: np.ndarray) -> float:
-    """The limit of difference quotients at h = 10^-2 ... 10^-9: extrapolated, or ±inf if they blow up."""
+    """The limit of difference quotients at steps falling tenfold (the clean ones, above rounding):
+    extrapolated, or ±inf if they blow up."""
     if abs(q[-1]) > 1e3 * max(1.0, abs(q[0])):
         return math.copysign(math.inf, q[-1])
     rich = (10 * q[1:] - q[:-1]) / 9  # h falls tenfold: this cancels the O(h) error
-    return float(rich[len(rich) // 2])
+    if rich.size < 3:
+        return float(rich[-1])
+    # where two successive estimates agree best: truncation (large h, or a nearby feature at a smaller
+    # scale) and rounding (small h) both lie away from there
+    j = int(np.argmin(np.abs(np.diff(rich)))) + 1
+    return float(rich[j])

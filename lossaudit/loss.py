@@ -193,14 +193,16 @@ class Loss:
 
     @cached_property
     def exact_expression(self):
-        """The expression at the audited values with decimal rationals (0.1 -> 1/10), for proofs."""
+        """The expression at the audited values with every number the decimal rational it is written as
+        (0.1 -> 1/10, x/0.9 -> 10*x/9), parameters included, for proofs. Parsed in exact mode: the binary
+        form has already rounded float arithmetic (4.685**2, 1/0.9) that no rationalizing can undo."""
         if self.expression is None:
             return None
-        from .expr import param_symbol
-        from .symbolic import exactify, sym_number
+        from .expr import param_symbol, parse
+        from .symbolic import sym_number
+        exact = parse(self.text, params=[p.name for p in self.parameters], classes=self.K, exact=True)
         # substitute exact values into the exact parametric form: (tau - 1) at tau = 0.9 is -1/10
-        return exactify(self.expression).xreplace(
-            {param_symbol(k): sym_number(v) for k, v in self.param_values.items()})
+        return exact.xreplace({param_symbol(k): sym_number(v) for k, v in self.param_values.items()})
 
     def pretty(self) -> str:
         if self.expression is None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .domains import Interval
 
-DECADES = np.arange(-6, 7)                  # 1e-6 .. 1e6
+DECADES = np.arange(-9, 7)                  # 1e-9 .. 1e6 (clips at 1e-7, 1e-8 sit inside)
 MANTISSAS = np.array([1.0, 1.5, 2.0, 3.0, 5.0, 7.0])
 NEAR = 10.0 ** -np.arange(1, 10)             # approach distances to breakpoints and edges
 PER_DECADE = 4                               # points per decade on paths toward gross errors
@@ -27,9 +27,11 @@ def _inside(points: np.ndarray, dom: Interval) -> np.ndarray:
 
 
 def scalar_grid(dom: Interval, center: float, rng: np.random.Generator, n: int,
-                breakpoints=()) -> np.ndarray:
+                breakpoints=(), scales=()) -> np.ndarray:
     """Sample predictions in the open interval `dom`: scales 1e-6..1e6 around `center` and 0,
-    both signs, the domain's edges, and dense around every breakpoint. Sorted, unique."""
+    both signs, the domain's edges, dense around every breakpoint (at offsets scaled to 1 and to the
+    breakpoint itself: a clip at 1e-7 is seen from 1e-8 away), and at the scale of every given
+    constant (`scales`: magnitudes of the formula's numbers). Sorted, unique."""
     lo, hi = dom.lo, dom.hi
     fixed = (MANTISSAS[:, None] * 10.0 ** DECADES[None, :]).ravel()
     parts = [np.array([center]), center + fixed, center - fixed, fixed, -fixed,
@@ -50,8 +52,20 @@ def scalar_grid(dom: Interval, center: float, rng: np.random.Generator, n: int,
         scale = max(1.0, abs(b))
         parts += [np.array([b]), b + scale * NEAR, b - scale * NEAR,
                   b + scale * rng.uniform(-0.5, 0.5, size=16)]
+        if 0 < abs(b) < 1:
+            parts += [b + abs(b) * NEAR, b - abs(b) * NEAR, b + abs(b) * rng.uniform(-0.5, 0.5, size=8)]
+    parts += [_at_scales(center, scales)]
     points = _inside(np.concatenate(parts), dom)
     return np.unique(points)
+
+
+def _at_scales(center: float, scales) -> np.ndarray:
+    """Points at the size of each constant c: ±c·(1, 1.5, ..., 7) around 0 and around `center`."""
+    c = np.asarray([abs(float(v)) for v in scales if math.isfinite(v) and v != 0], dtype=float)
+    if c.size == 0:
+        return np.empty(0)
+    steps = (c[:, None] * MANTISSAS[None, :]).ravel()
+    return np.concatenate([steps, -steps, center + steps, center - steps])
 
 
 def gross_sequence(dom: Interval, start: float, direction: int, decades: int = 14,
@@ -156,11 +170,13 @@ def fd_hessian(f, X: np.ndarray, directions: np.ndarray | None = None, room: np.
 # Tests on values
 
 def significant(violation: np.ndarray, size: np.ndarray, points: list, typical: float, rtol: float):
-    """Which violations stand clear of rounding: above rtol x the values involved, and above the
-    error of evaluating the loss at inputs this large (a difference of large terms, such as
-    logsumexp(z) - z_c at z ~ 100, is only good to ~1e-14 absolute)."""
+    """Which violations stand clear of rounding: above rtol x the values involved (`size`), and above
+    the error of evaluating the loss at inputs this large (a difference of large terms, such as
+    logsumexp(z) - z_c at z ~ 100, is only good to ~1e-14 absolute) and values this large."""
     reach = sum(np.abs(p).reshape(p.shape[0], -1).max(axis=1) for p in points)
-    floor = 1e-13 * (1.0 + reach) * max(1.0, typical)
+    # the values themselves bound the rounding where they are small (r^2 + min(|r|, 1e-8) near 1e-8),
+    # however large the loss is elsewhere
+    floor = 1e-13 * (1.0 + reach) * np.maximum(1.0, np.minimum(typical, size))
     return np.isfinite(violation) & (violation > rtol * size + floor)
 
 

@@ -1,13 +1,16 @@
 """Counterexamples that re-check: every `fails` is verified by plugging its numbers into the loss.
 
 For a loss with an expression the check evaluates the expression in 50-digit
-arithmetic at exactly the floats the report prints (as an independent re-check
-would); for a callable it evaluates in float64 and demands a margin far above
-rounding. Witnesses are shrunk to simple numbers first (a chord at a=1, b=3
-beats one at a=887.45...).
+arithmetic at exactly the floats the report prints, in both readings of its
+decimals: the binary one (what float64 code and an independent re-check compute)
+and the exact one (1.345 as 269/200, what the writer meant). A witness must hold in
+both, so nothing of the size of rounding decides a `fails`. For a callable it
+evaluates in float64 and demands a margin far above rounding. Witnesses are
+shrunk to simple numbers first (a chord at a=1, b=3 beats one at a=887.45...).
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 
@@ -29,8 +32,27 @@ class Checker:
         self.simplex = loss.pred_domain.on_simplex  # points are put back on the simplex exactly
         self.exact = loss.expression is not None
         if self.exact:
+            import sympy as sp
+
             from .symbolic import mp_evaluator
-            self._mp = mp_evaluator(loss.bound_expression, loss.pred_symbols + loss.true_symbols)
+            args = loss.pred_symbols + loss.true_symbols
+            self._mp = mp_evaluator(loss.bound_expression, args)
+            # the decimal reading, when it differs from the binary one (some decimal is not a binary float)
+            self._readings = [self._mp]
+            if loss.bound_expression.atoms(sp.Float):
+                self._readings.append(mp_evaluator(loss.exact_expression, args))
+
+    def readings(self) -> list:
+        """The loss in each reading of its decimals (binary, then decimal-exact): Checkers that differ only
+        in the evaluator `value` uses. A witness holds when it holds in every one; a callable has one."""
+        if not self.exact:
+            return [self]
+        out = []
+        for mp in self._readings:
+            view = copy.copy(self)
+            view._mp = mp
+            out.append(view)
+        return out
 
     def value(self, yp, yt):
         if self.exact:
@@ -60,13 +82,15 @@ class Checker:
             if not self.exact:
                 yield
                 return
-            old = self._mp.dps
-            self._mp.dps = dps
+            old = [mp.dps for mp in self._readings]
+            for mp in self._readings:
+                mp.dps = dps
             try:
                 with mpmath.workdps(dps):
                     yield
             finally:
-                self._mp.dps = old
+                for mp, d in zip(self._readings, old):
+                    mp.dps = d
         return ctx()
 
     def finite(self, v) -> bool:
@@ -90,7 +114,11 @@ def _mix(a, b, t):
 
 
 def chord_broken(chk: Checker, a, b, t, y) -> bool:
-    """L(t·a + (1−t)·b) > t·L(a) + (1−t)·L(b) at exactly these numbers."""
+    """L(t·a + (1−t)·b) > t·L(a) + (1−t)·L(b) at exactly these numbers, in every reading."""
+    return all(_chord_broken(c, a, b, t, y) for c in chk.readings())
+
+
+def _chord_broken(chk: Checker, a, b, t, y) -> bool:
     if chk.exact:
         with mpmath.workdps(50):
             t_ = mpmath.mpf(t)
@@ -113,36 +141,61 @@ def chord_values(chk: Checker, a, b, t, y) -> dict:
 
 
 def pair_out_of_order(chk: Checker, farther, closer, y) -> bool:
-    """L(closer) > L(farther): moving toward the ideal prediction increased the loss."""
-    return chk.greater(chk.value(closer, y), chk.value(farther, y))
+    """L(closer) > L(farther): moving toward the ideal prediction increased the loss (in every reading)."""
+    return all(c.greater(c.value(closer, y), c.value(farther, y)) for c in chk.readings())
+
+
+RECHECK_STEP = mpmath.mpf(10) ** -20  # the step of an independent re-check (recheck.py), relative to max(1, |x0|)
+KINK_STEP = mpmath.mpf(10) ** -12    # far above the float-to-decimal offset of x0 (1e-16 relative)
+KINK_RTOL = mpmath.mpf(10) ** -8
 
 
 def kink_confirmed(chk: Checker, x0: float, y, direction=None) -> bool:
-    """The one-sided slopes at x0 really differ (as an exact re-check with h = 1e-20 sees them)."""
-    if chk.vector:
-        d = [float(v) for v in direction]
-        if chk.exact:
-            with mpmath.workdps(50):
-                h = mpmath.mpf(10) ** -20
-                p0 = [mpmath.mpf(v) for v in x0]
-                f = lambda s: chk._mp(*([p + s * q for p, q in zip(p0, d)] + [mpmath.mpf(v) for v in y]))  # noqa: E731
-                f0 = f(0)
-                left, right = (f0 - f(-h)) / h, (f(h) - f0) / h
-                return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
-        return False
+    """The one-sided slopes at x0 really differ, in every reading of the loss's decimals.
+
+    Binary reading: as an independent re-check sees them, difference quotients at h = 1e-20·max(1, |x0|)
+    in 50 digits (so the printed x0 must sit on the binary breakpoint). Decimal reading: quotients at
+    h = 1e-12·|x0| and h/100 (1e-20 at 0); a kink's gap stays as h shrinks, a smooth bend's shrinks with
+    it, and h far above 1e-16·|x0| sees a kink at a decimal (0.1) from the float next to it. A value
+    that jumps only by rounding in binary (Huber at t = 1.345) is C1 in the decimals: no kink."""
     if chk.exact:
-        with mpmath.workdps(50):
-            x = mpmath.mpf(x0)
-            h = mpmath.mpf(10) ** -20 * max(1, abs(x))
-            f0 = chk.value(x, y)
-            left = (f0 - chk.value(x - h, y)) / h
-            right = (chk.value(x + h, y) - f0) / h
-            if not all(mpmath.isfinite(v) for v in (left, right)):
-                return False
-            return bool(abs(right - left) > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)))
+        return all(_exact_kink(c, x0, y, direction, i == 0) for i, c in enumerate(chk.readings()))
+    if chk.vector:
+        return False
     from .kinks import slope_gap
     f = lambda x: chk.loss.views.value(x, y)  # noqa: E731
     return slope_gap(f, float(x0), chk.loss.pred_domain)[2]
+
+
+def _exact_kink(chk: Checker, x0, y, direction, recheck: bool) -> bool:
+    with mpmath.workdps(50):
+        if chk.vector:
+            p0, d = [mpmath.mpf(float(v)) for v in x0], [mpmath.mpf(float(v)) for v in direction]
+            yt = [mpmath.mpf(float(v)) for v in y]
+            f = lambda s: chk._mp(*([p + s * q for p, q in zip(p0, d)] + yt))  # noqa: E731
+            size = max(abs(v) for v in p0)
+        else:
+            x = mpmath.mpf(float(x0))
+            f = lambda s: chk.value(x + s, y)  # noqa: E731
+            size = abs(x)
+        if recheck:
+            gap = _slope_gap(f, RECHECK_STEP * (max(1, size) if not chk.vector else 1))
+            return gap is not None and bool(gap[0] > KINK_RTOL * max(1, gap[1]))
+        h = KINK_STEP * size if size else RECHECK_STEP
+        gaps = [_slope_gap(f, h), _slope_gap(f, h / 100)]
+        if any(g is None for g in gaps):
+            return False
+        (g1, _), (g2, slope) = gaps
+        return bool(g2 > KINK_RTOL * max(1, slope) and g2 > g1 / 2)
+
+
+def _slope_gap(f, h):
+    """(|right − left| one-sided difference quotients at step h, the larger |quotient|), None if not finite."""
+    f0 = f(0)
+    left, right = (f0 - f(-h)) / h, (f(h) - f0) / h
+    if not all(mpmath.isfinite(v) for v in (left, right)):
+        return None
+    return abs(right - left), max(abs(left), abs(right))
 
 
 def _simpler(x) -> list:

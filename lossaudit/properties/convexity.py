@@ -81,11 +81,44 @@ def _fails(chk: Checker, a, b, t, y, ctx: Context) -> Verdict:
 # Scalar predictions
 
 def _scalar_chord(ctx: Context, chk: Checker, y: float):
+    shrink = lambda a, b, t: shrink_chord(chk, a, b, t, y, ctx.dom.contains)  # noqa: E731
+    broken = lambda a, b, t: chord_broken(chk, a, b, t, y)  # noqa: E731
+    direct = _kink_chord(ctx, chk, y)
+    if direct is not None:
+        return simplest([direct], shrink, broken)
     x = ctx.grid(y, PROPERTY)
     f = lambda z: ctx.views.value(z, y)  # noqa: E731
     candidates = [(float(a), float(b), float(t)) for a, b, t in _scalar_candidates(ctx, f, x, y)]
-    return simplest(candidates, lambda a, b, t: shrink_chord(chk, a, b, t, y, ctx.dom.contains),
-                    lambda a, b, t: chord_broken(chk, a, b, t, y))
+    return simplest(candidates, shrink, broken)
+
+
+def _kink_chord(ctx: Context, chk: Checker, y: float):
+    """A chord across a kink whose slope falls (left > right) or a jump: the loss bends down there, so a
+    narrow enough chord straddling it breaks; the widest that stands clear of rounding and re-checks, at
+    offsets scaled to the point."""
+    for kink in ctx.kinks(y):
+        if not kink.jump and not kink.left > kink.right:
+            continue
+        h = np.asarray(_offsets(kink.point))
+        a, b = kink.point - h, kink.point + h
+        inside = (a > ctx.dom.lo) & (b < ctx.dom.hi) & (a != b)
+        a, b = a[inside], b[inside]
+        fa, fb, fm = (ctx.views.value(p, y) for p in (a, b, (a + b) / 2))
+        idx, _ = violations(fm - (fa + fb) / 2, np.abs(fa) + np.abs(fb) + np.abs(fm), [a, b],
+                            ctx.views.value(ctx.grid(y, PROPERTY), y), ctx.budget.rtol)
+        for k in idx:  # widest first
+            if chord_broken(chk, float(a[k]), float(b[k]), 0.5, y):
+                return float(a[k]), float(b[k]), 0.5
+    return None
+
+
+def _offsets(b: float) -> list:
+    """Half-widths of chords across a breakpoint b: relative to 1 and to |b| itself, widest first."""
+    rel = 10.0 ** -np.arange(0, 10, dtype=float)
+    hs = {float(h) for h in max(1.0, abs(b)) * rel}
+    if 0 < abs(b) < 1:
+        hs |= {float(h) for h in abs(b) * np.concatenate([[0.5], rel[1:]])}
+    return sorted(hs, reverse=True)
 
 
 def _scalar_candidates(ctx: Context, f, x: np.ndarray, y: float) -> list:
@@ -115,7 +148,7 @@ def _scalar_chords(ctx: Context, x: np.ndarray, y: float, fx: np.ndarray):
         a_list.append(x - rel * scale)
         b_list.append(x + rel * scale)
     for b in np.asarray(ctx.breakpoints(y), dtype=float):
-        h = max(1.0, abs(b)) * 10.0 ** -np.arange(0, 8, dtype=float)
+        h = np.asarray(_offsets(float(b)))
         a_list.append(b - h)
         b_list.append(b + h)
     d2 = ctx.views.d2(x, y)
