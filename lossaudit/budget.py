@@ -27,7 +27,7 @@ DEFAULT_SAMPLES = 2000
 # what the largest built-in needs (benchmarks/step_times.py prints the catalog's figures: at most 106
 # nodes in the inputs of a step, at most 588 steps in a property).
 MAX_NODES = 1_000             # tree nodes of the inputs of one symbolic step
-MAX_STEPS = 5_000             # symbolic steps of one property
+MAX_STEPS = 100_000           # symbolic steps of one property (about 45 s of sympy at 0.5 ms a step)
 MP_POINTS = 500               # entries one numeric call re-evaluates in mpmath when float64 overflows
 MP_DIGITS = 30                # the precision of those re-evaluations
 MP_MAX_EXPONENT_BITS = 1100   # mpmath refuses b**e with |e*log2(b)| beyond 2**this (minutes for 2**20000)
