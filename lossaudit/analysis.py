@@ -286,22 +286,24 @@ def _defined_at(loss, y, budget) -> bool:
 def _defined(loss, points, y, values) -> np.ndarray:
     """Which values are defined: finite, or ±inf that is only a number beyond float range (cosh(1000 r)),
     told apart from a true infinity (|r|/0) in arbitrary-exponent arithmetic. Evaluations too big to
-    finish (exp(exp(exp(r)))) count as defined: beyond range, not undefined."""
+    finish (exp(exp(exp(r))), a power beyond the mpmath budget) count as defined: beyond range, not
+    undefined. At most 100 points, in the mpmath budget (lossaudit.budget); the deadline is a net."""
     import mpmath
-    import sympy as sp
+    from .symbolic.compile import MPMATH_FALLBACK_SECONDS, mp_lambdify
+    from .budget import MP_DIGITS
     from .timeouts import SymbolicTimeout, deadline
     ok = np.isfinite(values)
     inf = np.flatnonzero(np.isinf(values))
     if loss.expression is None or inf.size == 0:
         return ok
-    fn = sp.lambdify(loss.pred_symbols + loss.true_symbols, loss.bound_expression, modules="mpmath")
+    fn = mp_lambdify(loss.pred_symbols + loss.true_symbols, loss.bound_expression)
     ok[inf] = True
     # at most 100 of them, spread over all (not the first 100 only: the rest would pass unchecked);
     # each unchecked one takes the answer of the checked one before it
     pick = np.unique(np.linspace(0, inf.size - 1, min(100, inf.size)).astype(int))
     answers = np.ones(pick.size, dtype=bool)
     try:
-        with deadline(2.0), mpmath.workdps(30):
+        with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(MP_DIGITS):
             for n, i in enumerate(inf[pick]):
                 args = (list(points[i]) + list(y)) if loss.kind.vector else [points[i], y]
                 answers[n] = _beyond_range(fn, args)

@@ -18,6 +18,7 @@ from .errors import LossAuditError
 MIN_SAMPLES, MAX_SAMPLES = 50, 200_000
 MAX_TIMEOUT = 86_400.0          # one day per property
 MAX_SEED = 2 ** 32 - 1
+MAX_WORK_LIMIT = 10 ** 9         # a deterministic limit of the budget (nodes, steps)
 MIN_CLASSES, MAX_CLASSES = 2, 8  # Loss refuses other K too; here the message comes first
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LITERAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -55,6 +56,11 @@ def samples(value, option: str = "--samples") -> int:
 def seed(value, option: str = "--seed") -> int:
     """The sampling seed: an integer in [0, 2**32 - 1]."""
     return _integer(value, option, "the seed", 0, MAX_SEED)
+
+
+def work_limit(value, option: str) -> int:
+    """A deterministic limit of the budget (tree nodes, symbolic steps): an integer in [1, MAX_WORK_LIMIT]."""
+    return _integer(value, option, "the limit", 1, MAX_WORK_LIMIT)
 
 
 def classes(value, option: str = "--classes") -> int | None:

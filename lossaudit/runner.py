@@ -1,12 +1,13 @@
-"""Running an audit: serial or in forked workers, under deadlines, with the cache.
+"""Running an audit: serial or in forked workers, under the budget's meter and safety nets, with the cache.
 
-Each property runs under a deadline inside its worker; a worker that overruns
-even that is killed, its remaining properties reported `unknown (timed out)`.
-Results do not depend on the order in which workers finish: every (loss,
-property) draws from its own seeded generator. Workers (`lossaudit.workers`,
-which also isolates them) report in typed messages; which properties ran out of
-time is recorded there, not read from text (a timing is not reproducible, so
-such a result is never cached).
+Each property runs under its own meter (`Budget.metered`: the deterministic limits of its symbolic
+work) and a safety-net deadline of `budget.timeout` seconds of active time inside its worker; a
+worker that overruns even that (HARD_FACTOR times its properties' nets, in wall-clock time) is
+killed, its remaining properties reported `unknown (timed out)`. Results do not depend on the order
+in which workers finish: every (loss, property) draws from its own seeded generator. Workers
+(`lossaudit.workers`, which also isolates them) report in typed messages; which properties ran out
+of time, or reached a symbolic safety net, is recorded there, not read from text (a timing is not
+reproducible, so such a result is never cached).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from .errors import LossAuditError
 from .loss import Loss
 from .report import LossResult
 from .timeouts import PropertyTimeout, deadline
-from .verdict import Verdict, unknown
+from .verdict import COUNTEREXAMPLE, NOT_APPLICABLE, PROOF, Verdict, unknown
 from .workers import LossDone, PropertyDone, run_forked
 
 Progress = Callable[[int, int, str], None]
@@ -120,10 +121,14 @@ def _forked(losses, props, budget, workers, progress, strict) -> list[Outcome]:
             for loss, d in zip(losses, done)]
 
 
+HARD_FACTOR = 3.0  # the in-process nets count active time; the kill counts wall time, which load stretches
+
+
 def hard_limit(loss: Loss, props: tuple, budget: Budget) -> float:
-    """Seconds after which a worker is killed: its properties' deadlines, plus one for importing a callable."""
+    """Wall-clock seconds after which a worker is killed: HARD_FACTOR times its properties' deadlines
+    (plus one for importing a callable): a last resort for code that does not yield to a signal."""
     imported = budget.timeout if isinstance(loss.func, ImportedCallable) else 0.0
-    return budget.timeout * len(props) + 30.0 + imported
+    return HARD_FACTOR * (budget.timeout * len(props) + 30.0 + imported)
 
 
 def _work(loss: Loss, send: Callable, *, props: tuple, budget: Budget, strict: bool) -> LossDone:
@@ -144,26 +149,51 @@ def audit_one(loss: Loss, props: tuple, budget: Budget, strict: bool, send: Call
     ctx = _context(loss, props, budget, strict and loss.func is None)
     if isinstance(ctx, Outcome):
         return ctx
-    from .properties import decide
     verdicts, timed_out = {}, set()
     for p in props:
-        try:
-            with deadline(budget.timeout, PropertyTimeout):
-                verdicts[p] = decide(p, loss, budget)
-        except PropertyTimeout:
-            verdicts[p] = unknown(p, f"timed out after {budget.timeout:g} s (raise --timeout to allow longer)")
+        verdicts[p], timed = decide_metered(p, loss, budget)
+        if timed:
             timed_out.add(p)
         if send is not None:
-            send(PropertyDone(verdicts[p], p in timed_out))
+            send(PropertyDone(verdicts[p], timed))
     result = LossResult(loss, verdicts, excluded_targets=_excluded(ctx), notes=_notes(loss))
     return Outcome(result, frozenset(timed_out))
+
+
+def decide_metered(p: str, loss: Loss, budget: Budget) -> tuple[Verdict, bool]:
+    """One property under its meter and its safety net: the verdict, and whether it depended on time
+    (the property's net, or a symbolic step's, fired: such a result is not reproducible)."""
+    from .properties import decide
+    with budget.metered() as meter:
+        try:
+            with deadline(budget.timeout, PropertyTimeout):
+                verdict = decide(p, loss, budget)
+        except PropertyTimeout:
+            return unknown(p, f"timed out after {budget.timeout:g} s (raise --timeout to allow longer)"), True
+        return _with_limits(verdict, meter), meter.nets_fired()
+
+
+NET_NOTE = ("A symbolic step was stopped by its safety-net time limit, so this answer may differ on "
+            "another machine.")
+
+
+def _with_limits(verdict: Verdict, meter) -> Verdict:
+    """A sampled or unknown verdict says which limit kept the exact analysis from deciding: a budget
+    refusal (deterministic) or a safety net (timed). A proof or a counterexample stands as it is."""
+    if verdict.method in (PROOF, COUNTEREXAMPLE) or verdict.verdict == NOT_APPLICABLE:
+        return verdict
+    notes = [f"No exact answer: {meter.refused}."] if meter.refused else []
+    notes += [NET_NOTE] if meter.nets_fired() else []
+    if not notes:
+        return verdict
+    return replace(verdict, detail=" ".join([verdict.detail.rstrip(), *notes]))
 
 
 def _context(loss: Loss, props: tuple, budget: Budget, strict: bool):
     """The loss's shared analysis context; or, when it cannot be built, the Outcome saying why."""
     from .analysis import build_context
     try:
-        with deadline(budget.timeout, PropertyTimeout):
+        with budget.metered(), deadline(budget.timeout, PropertyTimeout):
             return build_context(loss, budget)
     except LossAuditError as exc:
         if strict:
@@ -204,7 +234,8 @@ def _excluded(ctx) -> list:
 
 def _warm_up() -> None:
     """Import and exercise the lazily loaded machinery once in the parent, so that forked
-    children inherit it instead of each paying for sympy's solvers, printers and scipy again."""
+    children inherit it instead of each paying for sympy's solvers, printers and scipy again.
+    (The results are thrown away: they only fill caches, which change no answer.)"""
     import scipy.optimize  # noqa: F401
     import sympy as sp
     from .symbolic import X, compile_numeric

@@ -1,10 +1,20 @@
-"""Deadlines that really interrupt: SIGALRM-based, nestable, main thread only.
+"""Safety-net time limits that really interrupt: SIGALRM-based, nestable, main thread only.
 
-sympy can run for minutes on an innocent-looking simplification and a user's
-callable can loop forever; both are plain Python, so an alarm signal interrupts
-them. Each `deadline(seconds, exc)` raises `exc` when its time is up; nested
-deadlines keep the earliest one armed. Off the main thread (no signals there)
-a deadline is not enforced: the audit runner's worker processes add a hard kill.
+sympy can run for minutes on an innocent-looking simplification and a user's callable can loop
+forever; both are plain Python, so an alarm signal interrupts them. Each `deadline(seconds, exc)`
+raises `exc` when its time is up; nested deadlines keep the earliest one armed. Off the main thread
+(no signals there) a deadline is not enforced: the audit runner's worker processes add a hard kill.
+
+These limits are safety nets, never the way work is bounded: the work of an audit is bounded by the
+deterministic limits of `lossaudit.budget` (expression sizes, step counts, mpmath precision and
+points), which give the same answer on every machine. A net that fires is counted (`fired()`), so
+the runner can tell a result that depended on time from one that did not.
+
+Time is counted on the *active* clock: the seconds this thread spent running or blocked on its own
+account (sleeping, reading), but not the seconds it waited for a CPU while other processes ran
+(Linux's /proc/thread-self/schedstat). A loaded machine therefore does not bring a net closer: two
+busy processes on two cores triple the wall time of an audit, not its active time. Where schedstat
+is missing the clock is the wall clock (`time.monotonic`).
 """
 from __future__ import annotations
 
@@ -25,13 +35,51 @@ class PropertyTimeout(BaseException):
 # BaseException, not Exception: generic `except Exception` around sympy or a
 # user's callable must not swallow a deadline.
 
+_SCHEDSTAT = "/proc/thread-self/schedstat"
+_MIN_WAIT = 1e-3   # seconds: the shortest alarm
 _stack: list[tuple[float, type]] = []
+_fired = [0]       # how many deadlines have fired in this process (a list: mutable without `global`)
+_slowness = [1.0]  # `slower_machine`: every net is divided by this
+
+
+def _schedstat_active() -> float | None:
+    """Wall time minus the time this thread waited on a run queue (None without schedstat)."""
+    try:
+        with open(_SCHEDSTAT, "rb") as f:
+            waited_ns = int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return time.monotonic() - waited_ns * 1e-9
+
+
+def active_time() -> float:
+    """The active clock (see the module's docstring); never runs faster than the wall clock."""
+    t = _schedstat_active()
+    return time.monotonic() if t is None else t
+
+
+def fired() -> int:
+    """How many deadlines have fired in this process so far (compare before and after a piece of work)."""
+    return _fired[0]
+
+
+@contextmanager
+def slower_machine(factor: float):
+    """Behave as on a machine `factor` times slower: every deadline opened inside is `factor` times
+    shorter (tests and benchmarks check that no answer depends on the speed of the machine)."""
+    previous = _slowness[0]
+    _slowness[0] = previous * factor
+    try:
+        yield
+    finally:
+        _slowness[0] = previous
 
 
 def _handler(signum, frame):
-    now = time.monotonic()
-    for when, exc in sorted(_stack, key=lambda e: e[0]):
-        if when <= now + 1e-3:
+    now = active_time()
+    for when, exc in _stack:  # outermost first: when several are due, the widest one wins
+        if when <= now + _MIN_WAIT:
+            _fired[0] += 1
             raise exc("time limit reached")
     _arm()
 
@@ -40,8 +88,10 @@ def _arm() -> None:
     if not _stack:
         signal.setitimer(signal.ITIMER_REAL, 0)
         return
-    remaining = min(w for w, _ in _stack) - time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-3))
+    # the active clock never runs faster than the wall clock, so this alarm comes no later than the
+    # earliest deadline; under load it comes early and `_handler` arms it again for the rest
+    remaining = min(w for w, _ in _stack) - active_time()
+    signal.setitimer(signal.ITIMER_REAL, max(remaining, _MIN_WAIT))
 
 
 def enforced() -> bool:
@@ -50,11 +100,11 @@ def enforced() -> bool:
 
 @contextmanager
 def deadline(seconds: float | None, exc: type = SymbolicTimeout):
-    """Raise `exc` inside the block once `seconds` have passed (None: no limit)."""
+    """Raise `exc` inside the block once `seconds` of active time have passed (None: no limit)."""
     if seconds is None or not enforced():
         yield
         return
-    entry = (time.monotonic() + seconds, exc)
+    entry = (active_time() + seconds / _slowness[0], exc)
     previous = signal.getsignal(signal.SIGALRM) if not _stack else None
     if not _stack:
         signal.signal(signal.SIGALRM, _handler)

@@ -7,12 +7,14 @@ printers recognise them by identity, so they are defined once, here.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from ..budget import MP_DIGITS, MP_MAX_EXPONENT_BITS, MP_POINTS
 from ..timeouts import SymbolicTimeout, deadline
 from .core import strip_distributions
 
@@ -39,11 +41,13 @@ class log1p_(sp.Function):
 
 
 def _np_lse(*args):
-    arrays = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
-    stacked = np.stack(arrays)
-    top = np.max(stacked, axis=0)
+    # the same operations, in the same order, as max / sum over the stacked arguments (so the same
+    # bits), without building the stack: the Hessian of a softmax loss calls this a million times
+    values = [np.asarray(a, dtype=float) for a in args]
+    top = functools.reduce(np.maximum, values)
     top = np.where(np.isfinite(top), top, 0.0)
-    return top + np.log(np.sum(np.exp(stacked - top), axis=0))
+    total = functools.reduce(np.add, [np.exp(v - top) for v in values])
+    return top + np.log(total)
 
 
 def _np_logcosh(u):
@@ -61,7 +65,27 @@ def _mp_heaviside(u, h=0.5):
     return mpmath.mpf(0) if u < 0 else mpmath.mpf(1) if u > 0 else mpmath.mpf(h)
 
 
-MPMATH_FUNCTIONS = {"Heaviside": _mp_heaviside}
+class mp_pow(sp.Function):
+    """b**e with an exponent that varies, for the mpmath evaluators only (see `_mp_pow`)."""
+
+
+def _mp_pow(b, e):
+    """b**e in mpmath, refused (OverflowError: beyond any float) when |e*log2(b)| > 2**MP_MAX_EXPONENT_BITS:
+    such a power is 0 or beyond float range, and mpmath can take minutes to compute it."""
+    if b and e and mpmath.isfinite(b) and mpmath.isfinite(e) and b != 1:
+        if mpmath.mag(e) + max(mpmath.mag(mpmath.log(abs(b), 2)), 0) > MP_MAX_EXPONENT_BITS:
+            raise OverflowError("power beyond the mpmath budget")
+    return b ** e
+
+
+MPMATH_FUNCTIONS = {"Heaviside": _mp_heaviside, "mp_pow": _mp_pow}
+
+
+def _mp_forms(expr):
+    """Powers whose exponent varies -> mp_pow (a bounded mpmath power); the rest as it is."""
+    def match(e):
+        return isinstance(e, sp.Pow) and not e.exp.is_number
+    return expr.replace(match, lambda e: mp_pow(e.base, e.exp)) if expr.has(sp.Pow) else expr
 
 
 def _stable_forms(expr):
@@ -112,20 +136,28 @@ def _softmax_forms(expr):
     return out.replace(several_exps, combined)
 
 
-MPMATH_FALLBACK_LIMIT = 500
-MPMATH_FALLBACK_SECONDS = 0.5
-MP_POINT_SECONDS = 2.0  # one exact evaluation; beyond it the value counts as unknown (nan)
+# The mpmath work is bounded deterministically (lossaudit.budget: at most MP_POINTS re-evaluations per
+# call, MP_DIGITS digits, powers bounded by MP_MAX_EXPONENT_BITS); the seconds are safety nets only, in
+# active time, far above the slowest call of the catalog (about 0.04 s for a fallback, 0.01 s for a point).
+MPMATH_FALLBACK_LIMIT = MP_POINTS
+MPMATH_FALLBACK_SECONDS = 20.0
+MP_POINT_SECONDS = 10.0  # one exact evaluation; beyond it the value counts as unknown (nan)
+
+
+def mp_lambdify(args, expr):
+    """An mpmath function of `args` for `expr`, its powers bounded (`_mp_pow`)."""
+    return sp.lambdify(args, _mp_forms(expr), modules=[MPMATH_FUNCTIONS, "mpmath"])
 
 
 def compile_numeric(expr, args):
     """A vectorised numpy function of `args` for `expr`, with an mpmath fallback.
 
     Entries that come out non-finite in float64 (overflow in cosh, exp(...)/exp(...))
-    are re-evaluated in 30-digit mpmath, at most MPMATH_FALLBACK_LIMIT per call.
+    are re-evaluated in MP_DIGITS-digit mpmath, at most MPMATH_FALLBACK_LIMIT per call.
     """
     expr = strip_distributions(expr)
     fast = sp.lambdify(args, _stable_forms(expr), modules=[NUMPY_FUNCTIONS, "numpy"])
-    slow = sp.lambdify(args, expr, modules=[MPMATH_FUNCTIONS, "mpmath"])
+    slow = mp_lambdify(args, expr)
 
     def evaluate(*values):
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
@@ -141,8 +173,8 @@ def compile_numeric(expr, args):
             idx = np.flatnonzero(bad)[:MPMATH_FALLBACK_LIMIT]
             flat = [a.reshape(-1) for a in arrays]
             fixed = out.reshape(-1)
-            try:  # one mpmath exp(exp(huge)) can run for minutes: the fallback gets half a second in all
-                with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(30):
+            try:  # bounded by the points and the powers; the deadline is a safety net only
+                with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(MP_DIGITS):
                     for i in idx:
                         better = _mp_float(slow, [f[i] for f in flat])
                         if not math.isnan(better) or math.isnan(fixed[i]):
@@ -153,10 +185,10 @@ def compile_numeric(expr, args):
         return out
 
     def precise(*values):
-        """The same values, each computed in 30-digit mpmath (for the few points a verdict rests on)."""
+        """The same values, each computed in MP_DIGITS-digit mpmath (for the few points a verdict rests on)."""
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
         flat = [a.reshape(-1) for a in arrays]
-        with mpmath.workdps(30):
+        with mpmath.workdps(MP_DIGITS):
             out = np.array([_mp_float(slow, [f[i] for f in flat]) for i in range(flat[0].size)])
         return out.reshape(arrays[0].shape)
 
@@ -189,7 +221,8 @@ def mp_evaluator(expr, args, dps: int = 50):
 
     `evaluate.dps` may be raised for comparisons far out (exp(-300) beside 1).
     """
-    fn = sp.lambdify(args, _log1p_forms(expr), modules=[{"log1p_": mpmath.log1p}, MPMATH_FUNCTIONS, "mpmath"])
+    fn = sp.lambdify(args, _mp_forms(_log1p_forms(expr)),
+                     modules=[{"log1p_": mpmath.log1p}, MPMATH_FUNCTIONS, "mpmath"])
 
     def evaluate(*point):
         with mpmath.workdps(evaluate.dps):

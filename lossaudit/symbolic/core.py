@@ -11,7 +11,7 @@ from ..text import fmt
 from ..timeouts import SymbolicTimeout, deadline
 
 X = sp.Symbol("x", real=True)  # the prediction, once a target is fixed
-DEFAULT_STEP_SECONDS = 5.0     # for small order/sign questions asked outside a budget (a safety net)
+DEFAULT_STEP_SECONDS = 5.0     # safety net of small order/sign questions asked outside a budget
 
 
 class Undecided(ValueError):
@@ -71,10 +71,18 @@ def derivative(expr, order: int = 1):
 
 
 # ---------------------------------------------------------------------------
-# Guarded sympy calls: a timeout or an internal sympy error means "cannot tell".
+# Guarded sympy calls: a refused step, a timeout or an internal sympy error means "cannot tell".
+#
+# Each call is one symbolic step of the current meter (lossaudit.budget): inputs larger than the
+# budget's max_nodes, and steps beyond its max_steps, are refused before sympy sees them, the same
+# way on every machine. The time limit is only a safety net (lossaudit.timeouts).
 
 def guarded(seconds: float, fn, *args, default=None, **kwargs):
-    """fn(*args) under a deadline; `default` on timeout or on any sympy failure."""
+    """fn(*args) as one budgeted symbolic step, under a safety-net deadline of `seconds`; `default`
+    when the budget refuses the step, on timeout, or on any sympy failure."""
+    from ..budget import current_meter
+    if current_meter().step(input_size(fn, args, kwargs)) is not None:
+        return default
     try:
         with deadline(seconds):
             return fn(*args, **kwargs)
@@ -82,6 +90,52 @@ def guarded(seconds: float, fn, *args, default=None, **kwargs):
         return default
     except (Exception, RecursionError):  # noqa: BLE001 - sympy raises many kinds; all mean "cannot tell"
         return default
+
+
+def input_size(fn, args=(), kwargs=None) -> int:
+    """Tree nodes of the sympy inputs of fn(*args, **kwargs): the arguments, and what a closure or a
+    default argument holds (expressions, lists of them, and objects with an `expr`: a Case, a Piece)."""
+    held = list(args) + list((kwargs or {}).values()) + list(getattr(fn, "__defaults__", None) or ())
+    held += [_cell(c) for c in (getattr(fn, "__closure__", None) or ())]
+    return sum(_size_of(h) for h in held)
+
+
+def _cell(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
+
+
+def _size_of(obj) -> int:
+    if isinstance(obj, sp.Basic):
+        return tree_size(obj)
+    if isinstance(obj, (list, tuple)):
+        return sum(_size_of(o) for o in obj if isinstance(o, (sp.Basic, list, tuple)))
+    expr = getattr(obj, "expr", None)
+    return tree_size(expr) if isinstance(expr, sp.Basic) else 0
+
+
+_SIZES: dict = {}      # expression -> tree size, for the subexpressions seen (cleared when large)
+
+
+def tree_size(expr) -> int:
+    """Nodes of the expression tree (a shared subexpression counts at each place it occurs), computed
+    on the DAG with memoised subtrees: exact, linear in the distinct subexpressions, no recursion."""
+    if expr in _SIZES:
+        return _SIZES[expr]
+    if len(_SIZES) > 1 << 17:
+        _SIZES.clear()
+    stack = [expr]
+    while stack:
+        e = stack[-1]
+        pending = [a for a in e.args if a not in _SIZES]
+        if pending:
+            stack.extend(pending)
+            continue
+        _SIZES[e] = 1 + sum(_SIZES[a] for a in e.args)
+        stack.pop()
+    return _SIZES[expr]
 
 
 # ---------------------------------------------------------------------------
@@ -149,7 +203,7 @@ def _evaluated_sign(v, digits: int):
     if abs(c.imag) > 1e-20 * max(1.0, abs(c.real)):
         return None
     if abs(c.real) < 1e-30:
-        z = guarded(2.0, lambda: sp.simplify(v) == 0, default=None)
+        z = guarded(DEFAULT_STEP_SECONDS, lambda: sp.simplify(v) == 0, default=None)
         return 0 if z else None
     return 1 if c.real > 0 else -1
 
