@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .domains import (  # noqa: F401 - re-exported: domains were defined here before
     INF, Domain, FiniteSet, Interval, OneHot, Simplex, interval_targets, parse_domain, simplex_targets, within)
 from .errors import DomainError, LossError
-from .text import listing
+from .text import did_you_mean, listing
 
 # The direction toward the ideal prediction, as data (kept for the modules that still compare it).
 IDEAL_TARGET = "target"          # the ideal prediction is the target itself
@@ -189,7 +189,8 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise DomainError(f"unknown kind {name!r}; the kinds are: {', '.join(KINDS)}") from None
+        raise DomainError(f"unknown kind {name!r}{did_you_mean(name, KINDS)} (the kinds are: "
+                          f"{', '.join(KINDS)}; `lossaudit explain kinds` says what each means)") from None
 
 
 def points_inside(dom: Domain, P):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import UnknownPropertyError
+from .text import did_you_mean
 
 
 class Outcome(StrEnum):
@@ -58,7 +59,8 @@ def parse_properties(text: str | list | tuple | None) -> tuple[str, ...]:
         if not name:
             continue
         if name not in known:
-            raise UnknownPropertyError(f"unknown property {raw!r}; the properties are: {', '.join(known)}")
+            raise UnknownPropertyError(f"unknown property {raw!r}{did_you_mean(name, known)} (the properties "
+                                       f"are: {', '.join(known)})")
         wanted.append(name)
     if not wanted:
         raise UnknownPropertyError(f"no property named in {text!r}; the properties are: {', '.join(known)}")

@@ -8,6 +8,7 @@ from .cells import STYLES, cell_text, legend, verdicts_of
 
 def build(report):
     """The rich Table for a report (the CLI prints it; render() turns it into text)."""
+    from rich.markup import escape
     from rich.table import Table
     table = Table(title="lossaudit", caption=legend(verdicts_of(report)), caption_justify="left", show_lines=False)
     table.add_column("loss", style="bold", no_wrap=True)
@@ -17,7 +18,7 @@ def build(report):
     if report.require:
         table.add_column("qualifies", no_wrap=True)
     for result in report.results:
-        row = [result.name + (" (metric)" if result.loss.role == "metric" else ""), str(result.loss.kind)]
+        row = [escape(result.name) + (" (metric)" if result.loss.role == "metric" else ""), str(result.loss.kind)]
         for prop in report.properties:
             v = result.verdicts.get(prop)
             row.append("" if v is None else f"[{STYLES[v.verdict]}]{cell_text(v)}[/]")
