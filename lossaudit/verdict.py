@@ -116,6 +116,10 @@ class Verdict:
     def holds(self) -> bool:
         return self.verdict == HOLDS
 
+    def __repr__(self) -> str:
+        from .render.notebook import verdict_repr
+        return verdict_repr(self)
+
     def to_dict(self) -> dict:
         out = {"verdict": self.verdict.value, "method": self.method.value, "detail": self.detail,
                "evidence": self.evidence}
