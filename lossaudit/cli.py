@@ -264,7 +264,7 @@ def _emit(report, fmt, output, no_color=False, verbose=False):
     if fmt == "table" and output is None:
         from .render.table import build
         console = _console(no_color=no_color, piped_width=200)  # the table's full width when piped
-        console.print(build(report))
+        console.print(build(report, console.width))
         if verbose or (sys.stdout.isatty() and len(report.results) <= DETAIL_UP_TO):
             from .render.detail import verdicts
             for result in report.results:
