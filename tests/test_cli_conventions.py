@@ -141,3 +141,18 @@ def test_show_takes_an_expression():
     assert result.exit_code == 0, result.output
     # (y_pred - y_true)^2: L'' = 2 everywhere, so smooth with L = 2
     assert "smoothness: holds" in result.stdout and "L=2" in result.stdout
+
+
+@pytest.mark.parametrize("cols", [80, 100, 200])
+def test_the_audit_table_fits_80_100_and_200_columns(cols):
+    result = invoke("audit", "huber", "hinge", "-q", env={"COLUMNS": str(cols)})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= cols
+    # huber: smooth with L = 1 (L'' is 1 or 0); hinge: a kink at margin 1 (C0)
+    assert "L=1" in result.stdout and "C0" in result.stdout
+    if cols < 90:  # one card per loss: its name, then its verdicts
+        assert lines[0].startswith("huber") and len(lines) < 12
+    else:
+        header = "\n".join(lines[:4])  # below 120 columns the headers are short
+        assert "┃" in header and ("differentiability" in header) == (cols >= 120)
