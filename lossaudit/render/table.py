@@ -52,7 +52,8 @@ def _cards(report):
     from rich.text import Text
     parts = []
     for result in report.results:
-        head = f"[bold]{escape(result.name)}[/]  [dim]{result.loss.kind}{' metric' if result.loss.role == 'metric' else ''}"
+        role = " metric" if result.loss.role == "metric" else ""
+        head = f"[bold]{escape(result.name)}[/]  [dim]{result.loss.kind}{role}"
         if report.require:
             head += "; qualifies" if result.qualifies else "; does not qualify"
         parts.append(Text.from_markup(head + "[/]"))
