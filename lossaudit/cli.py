@@ -198,6 +198,19 @@ def audit(
     raise typer.Exit(_require_status(report))
 
 
+def _print_notes(console, report) -> None:
+    """What the audit noted about a loss (a callable that only takes scalars, targets left out): the terminal
+    says it too, not only the JSON."""
+    from rich.markup import escape
+    for result in report.results:
+        for note in result.notes:
+            console.print(f"[dim]note on {escape(result.name)}:[/] {escape(str(note))}", highlight=False)
+        if result.excluded_targets:
+            left_out = ", ".join(str(e.get("y_true")) for e in result.excluded_targets)
+            console.print(f"[dim]note on {escape(result.name)}:[/] targets left out (undefined there): {left_out}",
+                          highlight=False)
+
+
 def _with_defaults(given: dict) -> dict:
     """The options given, else [tool.lossaudit] of the nearest pyproject.toml, else the built-in defaults."""
     from .settings import defaults
@@ -270,6 +283,7 @@ def _emit(report, fmt, output, no_color=False, verbose=False):
             for result in report.results:
                 console.print()
                 verdicts(console, result, heading=True)
+        _print_notes(console, report)
         return
     text = render(report, fmt, color=False, width=200) if fmt == "table" else render(report, fmt)
     if output is not None:

@@ -156,3 +156,12 @@ def test_the_audit_table_fits_80_100_and_200_columns(cols):
     else:
         header = "\n".join(lines[:4])  # below 120 columns the headers are short
         assert "┃" in header and ("differentiability" in header) == (cols >= 120)
+
+
+def test_the_terminal_shows_the_audit_notes():
+    from pathlib import Path
+    losses = Path(__file__).parent / "user_losses" / "losses.py"
+    result = invoke("audit", f"{losses}:scalar_only", "--kind", "regression", "-q", "--property", "convexity",
+                    env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "note on scalar_only" in result.stdout and "one point at a time" in result.stdout
