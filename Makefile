@@ -1,14 +1,18 @@
 PYTHON ?= python3
 
-.PHONY: install test test-slow bench docs clean lint
+.PHONY: install dev-deps test test-slow bench docs clean lint
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
 
-test:
+# `make test` on a fresh machine after `pip install -e .`: installs the dev extra first when it is missing
+dev-deps:
+	@$(PYTHON) -c "import pytest, xdist, hypothesis" 2>/dev/null || $(PYTHON) -m pip install --quiet -e ".[dev]"
+
+test: dev-deps
 	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider
 
-test-slow:
+test-slow: dev-deps
 	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider -m slow
 
 bench:

@@ -1,10 +1,18 @@
 """The command line: thin. Options -> api call -> renderer -> exit status.
 
-Exit status: 0 done (and, with --require, every audited loss qualifies); 1 some
-audited loss does not qualify; 2 bad input, with a one-paragraph message on
-stderr and never a traceback. The report goes to stdout (or --output), the
-summary and progress to stderr. Heavy modules (sympy) load inside commands, so
-`lossaudit --help` stays instant.
+Exit status (documented in the README and in `lossaudit --help`):
+
+    0  done (and, with --require, every audited loss has every required property)
+    1  with --require: some audited loss fails a required property (or it is not
+       applicable to the loss's kind)
+    2  bad input: a one-paragraph message on stderr, never a traceback
+    3  internal error (a bug; LOSSAUDIT_DEBUG=1 shows the traceback)
+    4  with --require: no required property fails, but some could not be decided
+
+The report goes to stdout (or --output), the summary and progress to stderr.
+Heavy modules (sympy) load inside commands, so `lossaudit --help` stays instant.
+Defaults for audit's options may come from [tool.lossaudit] in pyproject.toml
+(lossaudit.settings); options on the command line win.
 """
 from __future__ import annotations
 
@@ -19,19 +27,30 @@ import typer
 from . import options as checked
 from ._version import __version__
 from .kinds import kind_names, kinds_text
-from .text import listing
+from .text import did_you_mean, listing
 from .properties import names as property_names
 from .render import FORMATS
 
 
 # the help lists what the registries hold: a registered property or format shows up here by itself
 PROPERTY_LIST = listing(property_names())
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+EXIT_CODES = ("Exit status: 0 done (with --require: every loss has every required property); 1 some loss "
+              "fails a required property; 2 bad input; 3 internal error; 4 no required property fails but "
+              "some could not be decided.")
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+if hasattr(typer.core.TyperArgument, "display_type_rich"):
+    # typer appends "<list[str]>" to an argument's metavar; ours says it in words
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings=CONTEXT,
                   help=f"Decide which properties a loss function really has: {PROPERTY_LIST}, each with a proof "
-                       "or a counterexample.")
+                       f"or a counterexample.\n\n{EXIT_CODES}")
 
+EXIT_REFUTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_UNDECIDED = 4
+DETAIL_UP_TO = 3  # a terminal audit of at most this many losses also prints each verdict's sentence
 
 
 def _err(message: str) -> None:
@@ -66,9 +85,25 @@ def _version(value: bool):
 
 
 @app.callback()
-def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+def _main(version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                        help="Show the version and exit.")):
     """lossaudit: properties of loss functions, proved or refuted."""
+
+
+def _console(stderr: bool = False, no_color: bool = False, piped_width: int = 100):
+    """A rich console as wide as the terminal or COLUMNS (`piped_width` when piped without COLUMNS),
+    honouring --no-color and NO_COLOR."""
+    from rich.console import Console
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    width = None if tty or os.environ.get("COLUMNS") else piped_width
+    return Console(file=stream, width=width, no_color=no_color or bool(os.environ.get("NO_COLOR")),
+                   color_system="auto" if tty and not no_color else None, highlight=False)
+
+
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary line.")
+NO_COLOR = typer.Option(False, "--no-color", help="No colours (also when NO_COLOR is set).")
+FORMAT_HELP = f"{listing(FORMATS, 'or')} (default table)."
 
 
 # ---------------------------------------------------------------------------
@@ -76,72 +111,133 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @app.command("list")
 @handles_errors
-def list_command(kind: Optional[str] = typer.Option(None, "--kind", help="Only losses of this kind.")):
+def list_command(kind: Optional[str] = typer.Option(None, "--kind", metavar="KIND", help="Only losses of this kind."),
+                 fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+                 quiet: bool = QUIET, no_color: bool = NO_COLOR):
     """The built-in losses: name, kind, role, formula."""
-    from rich.console import Console
-    from rich.table import Table
     from .catalog_loader import builtins
+    from .errors import LossAuditError
     from .kinds import get_kind
     if kind:
         get_kind(kind)
-    table = Table(title="built-in losses")
-    for col in ("name", "kind", "role", "formula"):
-        table.add_column(col, overflow="fold")
-    count = 0
-    for loss in builtins():
-        if kind and loss.kind.name != kind:
-            continue
-        table.add_row(loss.name, loss.kind.name, loss.role, loss.text)
-        count += 1
-    console = Console(width=None if sys.stdout.isatty() else 200)
-    console.print(table)
-    _err(f"{count} built-in losses.")
+    if fmt not in ("table", "json"):
+        raise LossAuditError(f"list --format takes table or json; {fmt!r} was given")
+    losses = [loss for loss in builtins() if not kind or loss.kind.name == kind]
+    if fmt == "json":
+        import json
+        rows = [{"name": x.name, "kind": x.kind.name, "role": x.role, "expression": x.text,
+                 "aliases": list(x.aliases)} for x in losses]
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from .render.listing import show_losses
+        show_losses(_console(no_color=no_color), losses)
+    if not quiet:
+        _err(f"{len(losses)} built-in losses.")
 
 
 # ---------------------------------------------------------------------------
 # audit
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handles_errors
 def audit(
     names: Optional[List[str]] = typer.Argument(
-        None, help="Built-in names or aliases (all when none), or a callable as path/to/file.py:func "
-                   "or package.module:func."),
-    expr: Optional[str] = typer.Option(None, "--expr", help="Audit this expression in y_pred and y_true."),
-    kind: Optional[str] = typer.Option(None, "--kind", help=f"The kind of a user loss ({', '.join(kind_names())})."),
-    name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
-    param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
-    fmt: str = typer.Option("table", "--format", help=f"{listing(FORMATS, 'or')}."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write the report to this file."),
-    prop: Optional[str] = typer.Option(None, "--property", help="Decide only these properties (comma-separated): "
-                                                                 f"{PROPERTY_LIST}."),
-    require: Optional[str] = typer.Option(None, "--require", help="Mark the losses for which all of these hold "
-                                                                  "(a property not applicable to a loss's kind "
-                                                                  "does not hold)."),
-    seed: str = typer.Option("0", "--seed", help="The sampling seed (same seed, same output)."),
-    samples: Optional[str] = typer.Option(None, "--samples", help="Sample points per property and target."),
-    pred_domain: Optional[str] = typer.Option(None, "--pred-domain", help='Prediction domain, e.g. "(0, inf)".'),
-    target_domain: Optional[str] = typer.Option(None, "--target-domain",
+        None, metavar="[NAME|FILE.py:FUNC|MODULE:FUNC]...",
+        help="Built-in names or aliases (all when none), or a callable as path/to/file.py:func "
+             "or package.module:func."),
+    expr: Optional[str] = typer.Option(None, "--expr", "-e", metavar="EXPR",
+                                       help="Audit this expression in y_pred and y_true."),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar="KIND",
+                                       help=f"The kind of a user loss ({', '.join(kind_names())}); "
+                                            "`lossaudit explain kinds` says what each means."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="NAME", help="A name for a user loss."),
+    param: Optional[List[str]] = typer.Option(None, "--param", "-p", metavar="K=V",
+                                              help="A parameter value, k=v (repeatable)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the report to this file."),
+    prop: Optional[str] = typer.Option(None, "--property", metavar="PROPS",
+                                       help=f"Decide only these properties (comma-separated): {PROPERTY_LIST}."),
+    require: Optional[str] = typer.Option(None, "--require", "-r", metavar="PROPS",
+                                          help="Exit 1 unless every audited loss has all of these (4 when none "
+                                               "fails but some is undecided); a property not applicable to a "
+                                               "loss's kind does not hold."),
+    seed: Optional[str] = typer.Option(None, "--seed", metavar="N",
+                                       help="The sampling seed (default 0; same seed, same output)."),
+    samples: Optional[str] = typer.Option(None, "--samples", metavar="N",
+                                          help="Sample points per property and target."),
+    pred_domain: Optional[str] = typer.Option(None, "--pred-domain", metavar="DOMAIN",
+                                              help='Prediction domain, e.g. "(0, inf)".'),
+    target_domain: Optional[str] = typer.Option(None, "--target-domain", metavar="DOMAIN",
                                                 help='Target domain, e.g. "[0, 1]" or "{-1, 1}".'),
-    classes: Optional[str] = typer.Option(None, "--classes", help="K for vector kinds (default 3)."),
-    timeout: Optional[str] = typer.Option(None, "--timeout", help="Seconds allowed per property (default 90)."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    classes: Optional[str] = typer.Option(None, "--classes", metavar="K", help="K for vector kinds (default 3)."),
+    timeout: Optional[str] = typer.Option(None, "--timeout", metavar="SECONDS",
+                                          help="Seconds allowed per property (default 90)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every verdict's sentence and evidence."),
+    quiet: bool = QUIET,
+    no_color: bool = NO_COLOR,
 ):
     """Audit built-in losses, an expression, or a Python callable."""
     from .errors import LossAuditError
-    if fmt not in FORMATS:
-        raise LossAuditError(f"unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
+    given = dict(format=fmt, seed=seed, samples=samples, classes=classes, timeout=timeout, property=prop,
+                 require=require)
+    chosen = _with_defaults(given)
+    if chosen["format"] not in FORMATS:
+        raise LossAuditError(f"unknown format {chosen['format']!r}{did_you_mean(chosen['format'], FORMATS)} "
+                             f"(the formats are: {', '.join(FORMATS)})")
     target = _audit_target(names, expr, kind)
     options = checked.audit_options(names, expr, kind, dict(
-        param=param, seed=seed, samples=samples, classes=classes, timeout=timeout, pred_domain=pred_domain,
-        target_domain=target_domain))
-    options.update(name=name, properties=prop, require=require)
+        param=param, seed=chosen["seed"], samples=chosen["samples"], classes=chosen["classes"],
+        timeout=chosen["timeout"], pred_domain=pred_domain, target_domain=target_domain))
+    options.update(name=name, properties=chosen["property"], require=chosen["require"])
     output = checked.output(output)
     report = _run_with_progress(target, options, quiet)
-    _emit(report, fmt, output)
-    _err(report.summary())
-    if report.require and not report.all_qualify:
-        raise typer.Exit(1)
+    _emit(report, chosen["format"], output, no_color, verbose)
+    if not quiet:
+        _err(report.summary())
+    raise typer.Exit(_require_status(report))
+
+
+def _print_notes(console, report) -> None:
+    """What the audit noted about a loss (a callable that only takes scalars, targets left out): the terminal
+    says it too, not only the JSON."""
+    from rich.markup import escape
+    for result in report.results:
+        for note in result.notes:
+            console.print(f"[dim]note on {escape(result.name)}:[/] {escape(str(note))}", highlight=False)
+        if result.excluded_targets:
+            left_out = ", ".join(str(e.get("y_true")) for e in result.excluded_targets)
+            console.print(f"[dim]note on {escape(result.name)}:[/] targets left out (undefined there): {left_out}",
+                          highlight=False)
+
+
+def _with_defaults(given: dict) -> dict:
+    """The options given, else [tool.lossaudit] of the nearest pyproject.toml, else the built-in defaults."""
+    from .settings import defaults
+    base = {"format": "table", "seed": "0"}
+    base.update(defaults())
+    return {key: value if value is not None else base.get(key) for key, value in given.items()}
+
+
+def _require_status(report) -> int:
+    """0, or 1 (some required property fails / is not applicable) or 4 (only undecided), naming each on stderr."""
+    if not report.require or report.all_qualify:
+        return 0
+    status = EXIT_UNDECIDED
+    for result in report.results:
+        for prop in report.require:
+            v = result.verdicts.get(prop)
+            if v is None or v.verdict == "holds":
+                continue
+            if v.verdict != "unknown":
+                status = EXIT_REFUTED
+            _err(f"{result.name}: {prop} {v.verdict} ({_one_line(v.detail)})")
+    return status
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _audit_target(names, expr, kind):
@@ -166,10 +262,9 @@ def _run_with_progress(target, options, quiet):
     show = not quiet and sys.stderr.isatty()
     if not show:
         return run_audit(target, **options)
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+                  TimeElapsedColumn(), console=_console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def progress(done, total, name):
@@ -177,13 +272,18 @@ def _run_with_progress(target, options, quiet):
         return run_audit(target, progress=progress, **options)
 
 
-def _emit(report, fmt, output):
+def _emit(report, fmt, output, no_color=False, verbose=False):
     from .render import render
-    if fmt == "table" and output is None and sys.stdout.isatty():
-        from rich.console import Console
+    if fmt == "table" and output is None:
         from .render.table import build
-        console = Console()
-        console.print(build(report))
+        console = _console(no_color=no_color, piped_width=200)  # the table's full width when piped
+        console.print(build(report, console.width))
+        if verbose or (sys.stdout.isatty() and len(report.results) <= DETAIL_UP_TO):
+            from .render.detail import verdicts
+            for result in report.results:
+                console.print()
+                verdicts(console, result, heading=True)
+        _print_notes(console, report)
         return
     text = render(report, fmt, color=False, width=200) if fmt == "table" else render(report, fmt)
     if output is not None:
@@ -197,84 +297,7 @@ def _emit(report, fmt, output):
         sys.stdout.write(text)
 
 
-# ---------------------------------------------------------------------------
-# show
-
-@app.command()
-@handles_errors
-def show(name: str = typer.Argument(..., help="A built-in loss (name or alias)."),
-         param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v."),
-         seed: str = typer.Option("0", "--seed"),
-         quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
-    """One loss in depth: formula, parameters, references, and every verdict with its evidence."""
-    from rich.console import Console
-    from .catalog_loader import find
-    from .render.detail import describe
-    loss = find(name)
-    params = _params(param)
-    if params:
-        loss = loss.with_values(params)
-    report = _run_with_progress(loss, dict(seed=checked.seed(seed)), quiet)
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    describe(console, loss, report.results[0])
-
-
-# ---------------------------------------------------------------------------
-# explain
-
-@app.command()
-@handles_errors
-def explain(prop: str = typer.Argument(..., metavar="PROPERTY", help=f"One of: {PROPERTY_LIST}."),
-            quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
-    """The definition of a property, why it matters, how it is decided, and built-ins where it holds or fails."""
-    from rich.console import Console
-    from .explain import examples, explanation
-    from .verdict import parse_properties
-    (name,) = parse_properties(prop)[:1] if "," not in prop else (None,)
-    if name is None:
-        from .errors import UnknownPropertyError
-        raise UnknownPropertyError("explain takes one property")
-    console = Console(width=None if sys.stdout.isatty() else 100)
-    text = explanation(name)
-    console.print(text)
-    holds, fails = examples(name)
-    console.print("\n[bold]Holds for[/]: " + "; ".join(f"{n} ({d})" for n, d in holds))
-    console.print("[bold]Fails for[/]: " + "; ".join(f"{n} ({d})" for n, d in fails))
-
-
-# ---------------------------------------------------------------------------
-# docs
-
-@app.command()
-@handles_errors
-def docs(
-    names: Optional[List[str]] = typer.Argument(None, help="Built-in names (all when none), or a callable."),
-    out: Path = typer.Option(..., "--out", help="The folder to write the reference into."),
-    fmt: str = typer.Option("markdown", "--format", help="markdown (default) or html."),
-    expr: Optional[str] = typer.Option(None, "--expr", help="Document this expression in y_pred and y_true."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="The kind of a user loss."),
-    name: Optional[str] = typer.Option(None, "--name", help="A name for a user loss."),
-    param: Optional[List[str]] = typer.Option(None, "--param", help="A parameter value, k=v (repeatable)."),
-    seed: str = typer.Option("0", "--seed", help="The sampling seed."),
-    readme: Optional[Path] = typer.Option(None, "--readme", help="Also fill this README's property-table markers."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
-):
-    """A reference of losses: an index with the property table and one page per loss (formula, verdicts with
-    their evidence, plots, framework equivalents, references)."""
-    from .docsgen import FORMATS, NO_MATPLOTLIB, update_readme, write_docs
-    from .errors import LossAuditError
-    if fmt not in FORMATS:
-        raise LossAuditError(f"unknown docs format {fmt!r}; the formats are: {', '.join(FORMATS)}")
-    target = _audit_target(names, expr, kind)
-    options = dict(expression=expr, kind=kind, name=name, params=_params(param), seed=checked.seed(seed))
-    report = _run_with_progress(target, options, quiet)
-    written = write_docs(report, out, fmt, prune=target is None and expr is None)  # the whole catalog
-    if readme is not None:
-        update_readme(readme, report, out, fmt)
-    _err(f"{len(written.files)} files written to {out}" +
-         (f", {len(written.removed)} stale ones removed" if written.removed else "") + ".")
-    if not written.plots:
-        _err(NO_MATPLOTLIB)
+from . import commands  # noqa: E402,F401 - registers show, explain, check and docs on `app`
 
 
 def main(argv: list | None = None) -> None:

@@ -200,7 +200,7 @@ def plot_caption(result) -> str:
 def markdown_index(report, slugs: dict, plots_drawn: bool) -> str:
     n = len(report.results)
     title = "Loss function reference" if n > 1 else f"{report.results[0].name}: lossaudit reference"
-    parts = [f"<!-- {GENERATED} -->", f"# {title}", "",
+    parts = [*front_matter(title), f"<!-- {GENERATED} -->", f"# {title}", "",
              f"{n} loss{'es' if n != 1 else ''}, each audited by lossaudit for {properties_phrase(report)}. "
              "Every verdict is computed, never typed in: a proof (P), a sampled check (S), or a counterexample that "
              "re-checks (✗). A cell links to the evidence on the loss's page; its footnote says in one "
@@ -215,6 +215,14 @@ def markdown_index(report, slugs: dict, plots_drawn: bool) -> str:
     return "\n".join(parts)
 
 
+def front_matter(title: str, orphan: bool = False) -> list[str]:
+    """YAML front matter that MkDocs (page title) and Sphinx with MyST (title; `orphan`: a page reached by links,
+    not by a toctree) both read, so the pages drop into either site unchanged."""
+    import json
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    return lines + (["orphan: true"] if orphan else []) + ["---"]
+
+
 def _slug_link(template: str, slugs: dict):
     """A link for the renderers: loss name -> the URL of its page (file stems may differ from names)."""
     return lambda name: template.format(name=slugs.get(name, name))
@@ -222,7 +230,7 @@ def _slug_link(template: str, slugs: dict):
 
 def markdown_page(result, report, plot_file: str | None, plot_note: str) -> str:
     loss = result.loss
-    out = [f"<!-- {GENERATED} -->", f"# {md_escape(loss.name)}", ""]
+    out = [*front_matter(loss.name, orphan=True), f"<!-- {GENERATED} -->", f"# {md_escape(loss.name)}", ""]
     if loss.description:
         out += [md_escape(loss.description), ""]
     out += ["| | |", "| --- | --- |"]

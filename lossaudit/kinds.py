@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .domains import (  # noqa: F401 - re-exported: domains were defined here before
     INF, Domain, FiniteSet, Interval, OneHot, Simplex, interval_targets, parse_domain, simplex_targets, within)
 from .errors import DomainError, LossError
-from .text import listing
+from .text import did_you_mean, listing
 
 # The direction toward the ideal prediction, as data (kept for the modules that still compare it).
 IDEAL_TARGET = "target"          # the ideal prediction is the target itself
@@ -51,6 +51,11 @@ class Kind:
     ideal_text: str
     gross_error_text: str
     link: Link = IDENTITY
+    short: str = ""           # for narrow terminals ("reg"); the name when not given
+
+    @property
+    def abbreviation(self) -> str:
+        return self.short or self.name
 
     def __str__(self) -> str:
         return self.name
@@ -153,23 +158,23 @@ class Kind:
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("regression", "real prediction, real target", Interval(-INF, INF), Interval(-INF, INF),
-         False, IDEAL_TARGET, "y_pred = y_true", "|y_pred - y_true| -> inf, or |y_true| -> inf"),
+         False, IDEAL_TARGET, "y_pred = y_true", "|y_pred - y_true| -> inf, or |y_true| -> inf", short="reg"),
     Kind("positive", "positive prediction (counts, rates), nonnegative target", Interval(0, INF),
          Interval(0, INF, lo_closed=True), False, IDEAL_TARGET, "y_pred = y_true",
-         "y_pred -> inf, or y_true -> inf"),
+         "y_pred -> inf, or y_true -> inf", short="pos"),
     Kind("margin", "binary score, labels -1 and +1", Interval(-INF, INF), FiniteSet((-1.0, 1.0)),
          False, IDEAL_MARGIN, "sign(y_pred) = y_true, the larger y_true*y_pred the better",
          "y_true*y_pred -> -inf"),
     Kind("probability", "binary probability, labels 0 and 1", Interval(0, 1), FiniteSet((0.0, 1.0)),
-         False, IDEAL_TARGET, "y_pred = y_true", "y_pred -> the wrong end of (0, 1)"),
+         False, IDEAL_TARGET, "y_pred = y_true", "y_pred -> the wrong end of (0, 1)", short="prob"),
     Kind("logits", "K class scores, a one-hot class", Interval(-INF, INF), OneHot(),
          True, IDEAL_TRUE_CLASS, "the true class's score far above the others",
          "the true class's margins -> -inf"),
     Kind("distribution", "a point of the open simplex, a target distribution", Simplex(), Simplex(),
-         True, IDEAL_TARGET, "y_pred = y_true", "y_pred_j -> 0 for some j with y_true_j > 0"),
+         True, IDEAL_TARGET, "y_pred = y_true", "y_pred_j -> 0 for some j with y_true_j > 0", short="dist"),
     Kind("vector", "K outputs in a box (e.g. soft segmentation masks)", Interval(0, 1),
          FiniteSet((0.0, 1.0)), True, IDEAL_TARGET, "y_pred = y_true (possibly a corner of the box)",
-         "y_pred_j -> the end opposite y_true_j"),
+         "y_pred_j -> the end opposite y_true_j", short="vec"),
 )}
 
 DEFAULT_CLASSES = 3
@@ -189,7 +194,8 @@ def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise DomainError(f"unknown kind {name!r}; the kinds are: {', '.join(KINDS)}") from None
+        raise DomainError(f"unknown kind {name!r}{did_you_mean(name, KINDS)} (the kinds are: "
+                          f"{', '.join(KINDS)}; `lossaudit explain kinds` says what each means)") from None
 
 
 def points_inside(dom: Domain, P):

@@ -21,6 +21,14 @@ class LossResult:
     def name(self) -> str:
         return self.loss.name
 
+    def __repr__(self) -> str:
+        from .render.notebook import result_repr
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .render.notebook import report_html
+        return report_html(Report([self], tuple(self.verdicts)))
+
     def __getitem__(self, prop: str) -> Verdict:
         return self.verdicts[prop]
 
@@ -129,6 +137,18 @@ class Report:
         return out
 
     # -- rendering shortcuts (the renderers do the work) --------------------------
+    def __repr__(self) -> str:
+        from .render.notebook import report_repr
+        return report_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .render.notebook import report_html
+        return report_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .render.notebook import report_markdown
+        return report_markdown(self)
+
     def render(self, fmt: str, **options) -> str:
         from .render import render
         return render(self, fmt, **options)

@@ -6,12 +6,14 @@ whose module is imported later, inside the worker that audits it (see `runner`).
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from . import catalog_loader as catalog, options
 from .callables import ImportedCallable, looks_like_callable_spec
 from .errors import LossError, UnknownLossError
 from .kinds import Domain, get_kind, kinds_text
+from .text import listing
 from .loss import Loss
 
 KINDS_HINT = kinds_text()
@@ -63,12 +65,35 @@ def _from_object(target, kind, name, domains) -> list[Loss]:
 
 
 def _from_text(text: str, kind, name, params, domains) -> Loss:
+    _refuse_bare_file(text)
     if kind is None:
         return _builtin(text)
     if looks_like_callable_spec(text):
         return Loss.from_callable(ImportedCallable(text), kind, name=name or text.rsplit(":", 1)[1], source=text,
                                   **domains)
     return Loss.from_expression(text, kind, name=name, params=params, **domains)
+
+
+def _refuse_bare_file(item: str) -> None:
+    """`audit losses.py --kind regression` forgot the function: say so, naming the functions the file defines."""
+    if not item.endswith(".py") or ":" in item:
+        return
+    hint = ""
+    functions = _defined_functions(Path(item))
+    if functions:
+        hint = f"; it defines {listing(functions[:8], 'and')}" + (" ..." if len(functions) > 8 else "")
+    raise LossError(f"{item!r} is a Python file: name the function to audit, as {item}:FUNC{hint}")
+
+
+def _defined_functions(path: Path) -> list:
+    """The top-level function names of a Python file, read by parsing it (never importing it)."""
+    import ast
+    from .files import Refused, read_limited
+    try:
+        tree = ast.parse(read_limited(path, 1 << 20).decode("utf-8"))
+    except (OSError, Refused, UnicodeDecodeError, SyntaxError, ValueError):
+        return []
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
 def _builtin(text: str) -> Loss:

@@ -14,6 +14,7 @@ import unicodedata
 import warnings
 
 from .errors import ExpressionError
+from .text import did_you_mean
 
 MAX_LENGTH = 4000
 MAX_NESTING = 40
@@ -172,8 +173,9 @@ class _Checker(Located):
             return
         if name in FUNCTION_NAMES:
             self.fail(f"{name} is a function; call it as {name}(...)", node, token=name)
-        known = "y_pred, y_true, pi, E" + (", " + ", ".join(self.params) if self.params else "")
-        self.fail(f"unknown name {name!r} (the names are {known})", node, token=name)
+        names = ["y_pred", "y_true", "pi", "E", *self.params]
+        hint = did_you_mean(name, names + list(FUNCTION_NAMES))
+        self.fail(f"unknown name {name!r}{hint} (the names are {', '.join(names)})", node, token=name)
 
     def visit_UnaryOp(self, node):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -208,7 +210,8 @@ class _Checker(Located):
                           token="where")
         elif name not in FUNCTION_NAMES:
             allowed = [f for f in FUNCTION_NAMES if self.vector or f not in REDUCTIONS]
-            self.fail(f"unknown function {name!r} (the functions are {', '.join(allowed)})", node.func, token=name)
+            self.fail(f"unknown function {name!r}{did_you_mean(name, allowed)} (the functions are "
+                      f"{', '.join(allowed)})", node.func, token=name)
         elif name in REDUCTIONS and not self.vector:
             self.fail(f"{name}(...) is for vector kinds (logits, distribution, vector) only", node.func, token=name)
         for arg in node.args:

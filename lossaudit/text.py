@@ -10,6 +10,15 @@ def listing(items, last: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def did_you_mean(name: str, candidates) -> str:
+    """"; did you mean convexity?" for a near miss among the candidates, else ""."""
+    import difflib
+    close = difflib.get_close_matches(str(name).lower(), [str(c) for c in candidates], n=3, cutoff=0.6)
+    if not close:
+        close = [c for c in candidates if str(c).startswith(str(name).lower()) and name][:3]
+    return f"; did you mean {listing(close, 'or')}?" if close else ""
+
+
 def fmt(v) -> str:
     """A number as a person would write it (1, 0.5, 1.7, 1e+06)."""
     import numpy as np  # imported lazily: the CLI reads `listing` at start-up, before numpy is needed

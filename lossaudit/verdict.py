@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import UnknownPropertyError
+from .text import did_you_mean
 
 
 class Outcome(StrEnum):
@@ -58,7 +59,8 @@ def parse_properties(text: str | list | tuple | None) -> tuple[str, ...]:
         if not name:
             continue
         if name not in known:
-            raise UnknownPropertyError(f"unknown property {raw!r}; the properties are: {', '.join(known)}")
+            raise UnknownPropertyError(f"unknown property {raw!r}{did_you_mean(name, known)} (the properties "
+                                       f"are: {', '.join(known)})")
         wanted.append(name)
     if not wanted:
         raise UnknownPropertyError(f"no property named in {text!r}; the properties are: {', '.join(known)}")
@@ -113,6 +115,10 @@ class Verdict:
     @property
     def holds(self) -> bool:
         return self.verdict == HOLDS
+
+    def __repr__(self) -> str:
+        from .render.notebook import verdict_repr
+        return verdict_repr(self)
 
     def to_dict(self) -> dict:
         out = {"verdict": self.verdict.value, "method": self.method.value, "detail": self.detail,

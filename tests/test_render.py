@@ -173,7 +173,7 @@ def test_markdown_table(builtin_report, expected):
 
 
 def latex_rows(text: str) -> list[list[str]]:
-    body = text.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0]
+    body = text.split("\\endfoot\n", 1)[1].split("\\end{longtable}", 1)[0]
     return [[c.strip() for c in re.split(r"(?<!\\)&", line.removesuffix(" \\\\"))] for line in body.splitlines()]
 
 
@@ -190,7 +190,8 @@ def test_latex_table(builtin_report, expected):
     text = render(builtin_report, "latex")
     assert text.isascii()
     assert braces_balance(text)
-    assert "\\begin{tabular}" in text and "\\toprule" in text and "\\bottomrule" in text
+    assert "\\begin{longtable}" in text and "\\toprule" in text and "\\bottomrule" in text
+    assert "\\endhead" in text  # the header repeats on every page
     assert re.search(r"(?<!\\)_", text) is None                # every _ escaped
     rows = latex_rows(text)
     assert len(rows) == len(builtin_report.results)
@@ -310,6 +311,19 @@ def test_latex_compiles_with_pdflatex(builtin_report, nasty_report, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
     assert (tmp_path / "t.pdf").exists()
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_the_whole_catalog_compiles_to_readable_pages(builtin_report, tmp_path):
+    (tmp_path / "t.tex").write_text(render(builtin_report, "latex", document=True))
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    log = (tmp_path / "t.log").read_text(errors="replace")
+    widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
+    assert not widths or max(widths) < 3, widths  # nothing sticks out of the page
+    pages = int(re.search(r"Output written on t.pdf \((\d+) pages?", done.stdout).group(1))
+    assert pages >= 2  # 85 rows break across pages (a tabular would run off the first)
 
 
 # ---------------------------------------------------------------------------

@@ -52,6 +52,11 @@ class PropertySpec:
     csv_figure: str | None = None
     kinds: frozenset | None = None
     order: int = 100
+    short: str = ""   # a column header for narrow terminals ("conv."); the name cut short when not given
+
+    @property
+    def abbreviation(self) -> str:
+        return self.short or (self.name if len(self.name) <= 7 else self.name[:5] + ".")
 
     def applies_to(self, kind) -> bool:
         return self.kinds is None or kind.name in self.kinds

@@ -1,8 +1,13 @@
-"""LaTeX: a booktabs tabular in plain ASCII, so that it compiles with pdflatex and no package but booktabs.
+"""LaTeX: a booktabs longtable in plain ASCII, so that it compiles with pdflatex and the standard
+booktabs and longtable packages.
 
-Marks are words ("yes (P)", "no", "?"), the ASCII marks of cells.py. With
-footnotes=True each cell cites a numbered note printed under the table (a
-tabular cannot hold real footnotes); document=True wraps it in a complete document.
+A longtable breaks across pages (its header repeats), so the catalog's 85 rows
+fit; the property columns wrap their cells in narrow paragraph columns under
+short headers, so the table fits a portrait page in small type. Marks are words
+("yes (P)", "no", "?"), the ASCII marks of cells.py; a failing cell's figure is
+in parentheses ("no (unbounded)"). With footnotes=True each cell cites a
+numbered note printed under the table; document=True wraps it in a complete
+document.
 """
 from __future__ import annotations
 
@@ -39,9 +44,11 @@ def _ascii(ch: str) -> str:
 
 
 def cell(v) -> str:
-    """"yes (P) bounded", "no C0", "?": the ASCII cell text."""
+    """"yes (P) bounded", "no (C0)", "?": the ASCII cell text."""
     letter = how(v)
     fig = figure(v).replace("C∞", "C-inf")
+    if fig and not letter:
+        fig = f"({fig})"  # "no unbounded" would read as "not unbounded"
     return " ".join(p for p in (ASCII_MARKS[v.verdict], f"({letter})" if letter else "", fig) if p)
 
 
@@ -52,17 +59,28 @@ def legend(verdicts=()) -> str:
     return text.replace(f"{MARKS['unknown']} ", "?: ").replace(" · ", "; ")
 
 
+PROPERTY_COLUMN = r">{\raggedright\arraybackslash}p{1.25cm}"
+
+
 def render(report, *, footnotes: bool = False, legend_text: bool = True, document: bool = False,
            **_options) -> str:
+    from ..properties import spec
     notes = Footnotes() if footnotes else None
-    cols = ["loss", "kind", *report.properties] + (["qualifies"] if report.require else [])
-    lines = ["% lossaudit report: needs \\usepackage{booktabs}",
-             r"\begin{tabular}{" + "l" * len(cols) + "}", r"\toprule",
-             " & ".join(escape(c) for c in cols) + r" \\", r"\midrule"]
+    heads = ["loss", "kind", *(spec(p).abbreviation for p in report.properties)] + \
+        (["ok"] if report.require else [])
+    spec_cols = "@{}>{\\raggedright\\arraybackslash}p{2.2cm}l" + PROPERTY_COLUMN * len(report.properties) + \
+        ("l" if report.require else "") + "@{}"
+    header = " & ".join(escape(c) for c in heads) + r" \\"
+    lines = ["% lossaudit report: needs \\usepackage{booktabs,longtable,array}",
+             "{\\scriptsize\\setlength{\\tabcolsep}{3pt}",
+             r"\begin{longtable}{" + spec_cols + "}", r"\toprule", header, r"\midrule", r"\endfirsthead",
+             r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
     lines += [" & ".join(_cells(report, r, notes)) + r" \\" for r in report.results]
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    lines += [r"\end{longtable}", "}"]
     if legend_text:
-        lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend(verdicts_of(report))) + "}"]
+        names = "; ".join(f"{spec(p).abbreviation}: {p}" for p in report.properties)
+        lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend(verdicts_of(report)) + " Columns: " +
+                                                          names + ".") + "}"]
     if notes:
         lines += [r"\par\smallskip", r"{\footnotesize"]
         lines += [rf"\par\noindent\textsuperscript{{{k}}}~{escape(text)}" for k, text in notes.items()]
@@ -72,7 +90,7 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
 
 
 def _cells(report, result, notes) -> list[str]:
-    row = [escape(loss_label(result)), escape(str(result.loss.kind))]
+    row = [escape(loss_label(result)), escape(result.loss.kind.abbreviation)]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         text = "" if v is None else escape(cell(v))
@@ -85,9 +103,8 @@ def _cells(report, result, notes) -> list[str]:
 
 
 def _document(body: str) -> str:
-    # landscape A4 by hand: no package beyond booktabs
-    return ("\\documentclass[a4paper,landscape]{article}\n\\usepackage{booktabs}\n"
-            "\\ifdefined\\pdfpagewidth\\pdfpagewidth=\\paperwidth \\pdfpageheight=\\paperheight\\fi\n"
-            "\\setlength{\\textwidth}{26cm}\\setlength{\\oddsidemargin}{-0.9cm}\n"
-            "\\setlength{\\textheight}{17.5cm}\\setlength{\\topmargin}{-1.8cm}\n"
-            "\\begin{document}\n\\footnotesize\n" + body + "\\end{document}\n")
+    # A4 portrait with 2 cm margins set by hand: no package beyond booktabs, longtable and array
+    return ("\\documentclass[a4paper]{article}\n\\usepackage{booktabs,longtable,array}\n"
+            "\\setlength{\\textwidth}{17cm}\\setlength{\\oddsidemargin}{-0.46cm}\n"
+            "\\setlength{\\textheight}{24.5cm}\\setlength{\\topmargin}{-1.5cm}\n"
+            "\\begin{document}\n" + body + "\\end{document}\n")
