@@ -172,7 +172,8 @@ def audit(
                                                 help='Target domain, e.g. "[0, 1]" or "{-1, 1}".'),
     classes: Optional[str] = typer.Option(None, "--classes", metavar="K", help="K for vector kinds (default 3)."),
     timeout: Optional[str] = typer.Option(None, "--timeout", metavar="SECONDS",
-                                          help="Seconds allowed per property (default 90)."),
+                                          help="Seconds of work allowed per property (default 90): a safety net; time "
+                                               "spent waiting for a CPU does not count."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every verdict's sentence and evidence."),
     quiet: bool = QUIET,
     no_color: bool = NO_COLOR,

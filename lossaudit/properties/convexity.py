@@ -11,7 +11,7 @@ from ._convex import prove, prove_case  # noqa: F401 - the template calls them f
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
 
 SPEC = PropertySpec(
-    name="convexity", title="Convexity", order=10,
+    name="convexity", short="convex", title="Convexity", order=10,
     definition="ŷ ↦ L(ŷ, y) is convex on the prediction domain for every valid target: "
                "L(t·a + (1−t)·b) ≤ t·L(a) + (1−t)·L(b) for all predictions a, b in the domain and t ∈ [0, 1] "
                "(jointly in the K-vector for vector kinds; along the simplex for the distribution kind). Where L "

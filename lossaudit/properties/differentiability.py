@@ -24,7 +24,7 @@ def _figure(verdict) -> str:
 
 
 SPEC = PropertySpec(
-    name="differentiability", title="Differentiability", order=20,
+    name="differentiability", short="diff", title="Differentiability", order=20,
     definition="ŷ ↦ L(ŷ, y) is differentiable at every point of the open prediction domain. Only the first "
                "derivative counts: a jump in the second derivative (Huber at |ŷ − y| = δ) is not a failure. The "
                "verdict also reports the class (discontinuous, C0, C1, C2, C-infinity) and flags a loss whose "

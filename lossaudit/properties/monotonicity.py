@@ -12,7 +12,7 @@ from . import PropertySpec
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
 
 SPEC = PropertySpec(
-    name="monotonicity", title="Monotonicity", order=60,
+    name="monotonicity", short="mono", title="Monotonicity", order=60,
     definition="The loss never increases as the prediction moves toward the ideal prediction ŷ*: along any "
                "segment from ŷ toward ŷ*, L is nonincreasing. Regression-like kinds: nonincreasing in ŷ below y "
                "and nondecreasing above it. Margin: nonincreasing in y·ŷ. Logits: along any move that increases "

@@ -12,7 +12,7 @@ from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unk
 from . import PropertySpec
 
 SPEC = PropertySpec(
-    name="robustness", title="Robustness", order=40,
+    name="robustness", short="robust", title="Robustness", order=40,
     definition="Bounded influence of gross errors: |∂L/∂ŷ| (the gradient's norm for vectors) stays bounded (a) "
                "for every valid target as the prediction moves away from it without bound — |ŷ − y| → ∞ "
                "(regression, positive), y·ŷ → −∞ (margin), ŷ → the wrong end of (0, 1) (probability), the true "

@@ -14,7 +14,7 @@ from . import PropertySpec
 from . import _curvature as C
 
 SPEC = PropertySpec(
-    name="smoothness", title="Smoothness", order=30,
+    name="smoothness", short="smooth", title="Smoothness", order=30,
     definition="The gradient of ŷ ↦ L(ŷ, y) is Lipschitz continuous on the prediction domain (L-smooth): ∇L is "
                "continuous and sup ‖∇²L‖ < ∞ over the domain, one-sided second derivatives counting where ∇²L "
                "jumps (Huber and squared hinge are smooth). Decided per target: the constant may depend on the "

@@ -16,7 +16,7 @@ from ._minimum import EDGE_DIGITS, Minimum, keeps_falling, minimum
 from ._unbounded import Descent, at_infinity, unbounded_below
 
 SPEC = PropertySpec(
-    name="sparsity", title="Sparsity", order=50,
+    name="sparsity", short="sparse", title="Sparsity", order=50,
     definition="The loss keeps a non-vanishing pull right up to its minimum: for every valid target the minimum "
                "over ŷ is attained in the open prediction domain, and as ŷ approaches the set of minimizers "
                "from outside, |∂L/∂ŷ| stays bounded away from 0 (the loss has a kink where it reaches its "
