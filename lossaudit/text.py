@@ -35,3 +35,13 @@ def fmt(v) -> str:
     if float(short) == int(float(short)) and float(short) != v and abs(v) < 1e6:
         return f"{v:.12g}"  # 0.9999999999 must not print as 1
     return short
+
+
+def apart(a: float, b: float) -> tuple[str, str]:
+    """a and b with as many significant digits (6 to 17) as it takes to tell them apart: a counterexample
+    that reads "raises the loss from 20 to 20" hides the numbers it rests on."""
+    for digits in range(6, 18):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb:
+            return sa, sb
+    return f"{a:.17g}", f"{b:.17g}"

@@ -41,6 +41,31 @@ EXPRESSIONS = {
         "convexity": (F, "min(|r|, c) bends the slope down by 0.01 at |r| = c = 5e-8 (r^2 adds only 2r = 1e-7)"),
         "differentiability": (F, "kinks at r = 0 (slopes -0.01, 0.01) and at |r| = 5e-8"),
     }),
+    # structural witnesses: a jump far below float resolution, a stationary point off the ideal
+    "jump_up_1em9": (f"where({R} < 0.5, {R}**2, {R}**2 + 0.000000001)", "regression", {
+        "convexity": (F, "L jumps up by 1e-9 at r = 0.5: a chord from 0.5-h to 0.5+h with its point at 0.5+h/2 "
+                         "breaks for h < ~1e-5"),
+        "differentiability": (F, "the value jumps at r = 0.5"),
+        "monotonicity": (H, "the jump is away from the target and r^2 falls toward it on both sides"),
+    }),
+    "hinge_jump_down_1em6": ("where(y_true*y_pred < 1, 1 - y_true*y_pred + 0.000001, 0)", "margin", {
+        "convexity": (F, "L drops by 1e-6 at m = 1 (from 1e-6 to 0): a chord's point just left of 1 lies above it"),
+        "monotonicity": (H, "the loss only falls as m grows: 1 - m + 1e-6 decreasing, then the drop, then 0"),
+    }),
+    "probability_jump_1em7": ("where(y_pred < 0.3, 0.0000001, 0) + (y_pred - y_true)**2", "probability", {
+        "convexity": (F, "L drops by 1e-7 as p passes 0.3"),
+        "monotonicity": (F, "y = 0: moving from 0.3 toward 0 to 0.3 - 1e-8 adds 1e-7 and removes only 6e-9"),
+    }),
+    "offset_square_1em6": (f"({R} - 0.000001)**2", "regression", {
+        "monotonicity": (F, "smallest at r = 1e-6, not 0: moving from r = 1e-6 to 0 raises the loss by 1e-12"),
+    }),
+    "poisson_eps_1em6": ("y_pred - y_true*log(y_pred + 0.000001)", "positive", {
+        "monotonicity": (F, "L' = 1 - y/(p + 1e-6) vanishes at p = y - 1e-6: the loss rises from there to p = y"),
+    }),
+    "logcosh_offset_1em5": (f"log(cosh({R} + 0.00001))", "regression", {
+        "monotonicity": (F, "smallest at r = -1e-5: moving from there to r = 0 raises the loss by ~5e-11"),
+        "convexity": (H, "log cosh is convex, and so is its shift"),
+    }),
     "tiny_tent": (f"where(abs{R} < 1e-7, 1e-7 - abs{R}, abs{R})", "regression", {
         "convexity": (F, "a tent 1e-7 - |r| on |r| < 1e-7: concave there"),
         "monotonicity": (F, "L(0) = 1e-7 > L(9e-8) = 1e-8: moving toward the target raises the loss"),

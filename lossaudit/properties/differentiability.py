@@ -57,7 +57,15 @@ def search(ctx: Context):
         return _vector_search(ctx, flat)
     confirmed = _confirmer(ctx)
     found = [(y, kink) for y in ctx.targets for kink in ctx.kinks(y) if confirmed(kink, y)]
-    return _fails(ctx, found, flat) if found else flat
+    return _fails(ctx, found, flat, _rechecking(ctx, found)) if found else flat
+
+
+def _rechecking(ctx: Context, found: list) -> list:
+    """The kinks whose printed floats re-check in both readings (an independent re-check at h = 1e-20
+    sees them): the report points at one of these when there is one. A kink at an irrational or
+    non-binary point (1 - 3e-8) is confirmed exactly at its exact point, but its float is off it."""
+    chk = Checker(ctx.loss)
+    return [(y, k) for y, k in found if kink_confirmed(chk, k.point, y)]
 
 
 def prove_case(ctx: Context, case):
@@ -138,8 +146,8 @@ def _note(flat: bool) -> str:
     return " The gradient is zero almost everywhere: useless to gradient descent." if flat else ""
 
 
-def _fails(ctx: Context, found: list, flat: bool) -> Verdict:
-    y, kink = min(found, key=lambda yk: (numeric.simplicity(yk[0], yk[1].point), yk[1].jump))
+def _fails(ctx: Context, found: list, flat: bool, preferred: list | None = None) -> Verdict:
+    y, kink = min(preferred or found, key=lambda yk: (numeric.simplicity(yk[0], yk[1].point), yk[1].jump))
     cls = "discontinuous" if any(k.jump for _, k in found) else "C0"
     where = kink_set(ctx, found)
     what = "jumps" if kink.jump else "has a kink"

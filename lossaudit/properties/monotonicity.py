@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis import Context, fmt
+from ..text import apart
 from ..numeric import typical_magnitude
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, pair_out_of_order, shrink_pair
@@ -59,7 +60,7 @@ def _fails(chk: Checker, y, farther, closer) -> Verdict:
     lf, lc = float(chk.value(farther, y)), float(chk.value(closer, y))
     y_out = list(y) if isinstance(y, (tuple, list)) else y
     detail = (f"Not monotone: at y_true = {fmt(y)}, moving the prediction from {fmt(farther)} toward the ideal "
-              f"to {fmt(closer)} raises the loss from {lf:.6g} to {lc:.6g}.")
+              "to {} raises the loss from {} to {}.".format(fmt(closer), *apart(lf, lc)))
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
                    {"y_true": y_out, "farther": farther, "closer": closer,
                     "values": {"L(farther)": lf, "L(closer)": lc}})
@@ -88,6 +89,9 @@ def _valid_pair(ctx: Context, y: float):
 
 
 def _scalar_witness(ctx: Context, chk: Checker, y: float):
+    structural = _structural_pair(ctx, chk, y)
+    if structural is not None:
+        return structural
     x = ctx.grid(y, PROPERTY)
     f = lambda z: ctx.views.value(z, y)  # noqa: E731
     v = f(x)
@@ -103,6 +107,57 @@ def _scalar_witness(ctx: Context, chk: Checker, y: float):
     return simplest([(float(far[k]), float(close[k])) for k in order],
                     lambda a, b: shrink_pair(chk, a, b, y, valid),
                     lambda a, b: valid(a, b) and pair_out_of_order(chk, a, b, y))
+
+
+def _structural_pair(ctx: Context, chk: Checker, y: float):
+    """A pair out of order where the formula's structure puts one: across a jump of the loss, and from an
+    exact stationary point other than the ideal toward the ideal (Poisson NLL with log(y_pred + 1e-8) is
+    smallest at y - 1e-8, so it rises from there to y). Offsets scale with the point and run down to
+    1e-13 of it; each pair re-checks exactly, so a feature far below float resolution still counts."""
+    valid = _valid_pair(ctx, y)
+    starts = [(c, True) for c in _jumps(ctx, y)] + [(c, False) for c in _stationary_points(ctx, y)]
+    for c, across in starts:
+        step = _toward(ctx, y, c)
+        if step == 0:
+            continue
+        for h in _offsets(ctx, y, c):
+            far, close = (c - step * h if across else c), c + step * h
+            if valid(far, close) and pair_out_of_order(chk, far, close, y):
+                return shrink_pair(chk, far, close, y, valid)
+    return None
+
+
+def _jumps(ctx: Context, y: float) -> list:
+    return [k.point for k in ctx.kinks(y) if k.jump]
+
+
+def _stationary_points(ctx: Context, y: float) -> list:
+    """Exact zeros of L' inside the smooth pieces (as floats), for expressions with an exact structure."""
+    if not ctx.has_expression:
+        return []
+    return ctx.once(_stationary_of, y)
+
+
+def _stationary_of(ctx: Context, y: float) -> list:
+    from .. import symbolic as S
+    st = ctx.structure(y)
+    if st is None or getattr(st, "approximate", False):
+        return []
+    found = []
+    for piece in st.pieces:
+        roots = S.guarded(ctx.seconds, lambda: S.sp.solve(S.derivative(piece.expr), S.X), default=None)
+        for r in roots or []:
+            if getattr(r, "is_real", False) and piece.contains(r):
+                found.append(S.to_float(r))
+    return sorted(set(found))
+
+
+def _offsets(ctx: Context, y: float, c: float) -> list:
+    """Step sizes from c toward the ideal: up to half the way there, down to 1e-13 of the scale of c."""
+    rel = 10.0 ** -np.arange(0, 14, dtype=float)
+    hs = set(max(1.0, abs(c)) * rel) | (set(abs(c) * rel) if 0 < abs(c) < 1 else set())
+    reach = float(np.asarray(ctx.loss.kind.distance_to_ideal(np.asarray([c]), y)).ravel()[0]) / 2
+    return sorted({float(min(h, reach)) for h in hs if min(h, reach) > 0}, reverse=True)
 
 
 def _scalar_pairs(ctx: Context, x: np.ndarray, v: np.ndarray, y: float):
