@@ -44,7 +44,8 @@ def test_short_options_format_output_quiet(tmp_path):
 
 
 def _report(verdict, require=("smoothness",)):
-    loss = type("L", (), {"name": "x"})()
+    from lossaudit.kinds import get_kind
+    loss = type("L", (), {"name": "x", "kind": get_kind("regression"), "role": "loss", "aliases": ()})()
     result = LossResult(loss, {"smoothness": verdict})
     result.qualifies = qualify(result, require)
     return Report([result], ("smoothness",), seed=0, samples=100, require=require)

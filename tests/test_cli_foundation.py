@@ -50,7 +50,7 @@ def test_version():
 
 
 def test_list_shows_the_catalog():
-    result = runner.invoke(app, ["list"])
+    result = runner.invoke(app, ["list"], env={"COLUMNS": "200"})  # a table from 100 columns (cards below)
     assert result.exit_code == 0, result.output
     rows = re.findall(r"^│ ([a-z][a-z0-9_]*) +│", result.stdout, flags=re.M)
     names = {l.name for l in catalog_loader.load()}
@@ -60,7 +60,7 @@ def test_list_shows_the_catalog():
 
 
 def test_list_by_kind():
-    result = runner.invoke(app, ["list", "--kind", "margin"])
+    result = runner.invoke(app, ["list", "--kind", "margin"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     rows = set(re.findall(r"^│ ([a-z][a-z0-9_]*) +│", result.stdout, flags=re.M))
     assert "hinge" in rows and "squared" not in rows

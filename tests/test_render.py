@@ -57,7 +57,7 @@ def subset(report, names, **changes) -> Report:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_renders_every_builtin(builtin_report, fmt):
-    text = render(builtin_report, fmt)
+    text = render(builtin_report, fmt).replace("\\allowbreak{}", "")  # LaTeX names may break after "_"
     assert text.endswith("\n")
     names = [r.name for r in builtin_report.results]
     assert len(names) >= 80
@@ -197,7 +197,7 @@ def test_latex_table(builtin_report, expected):
     assert len(rows) == len(builtin_report.results)
     for cells, result in zip(rows, builtin_report.results):
         assert len(cells) == 2 + len(PROPERTIES)
-        assert cells[0].split()[0] == result.name.replace("_", "\\_")
+        assert cells[0].replace("\\allowbreak{}", "").split()[0] == result.name.replace("_", "\\_")
         for cell, prop in zip(cells[2:], PROPERTIES):
             assert cell.split()[0] == ASCII_MARKS[expected[result.name][prop]["verdict"]]
 
@@ -273,7 +273,7 @@ def test_latex_escapes_every_special_character(nasty_report):
                          ("}", "\\}"), ("~", "\\textasciitilde{}"), ("^", "\\textasciicircum{}"),
                          ("\\", "\\textbackslash{}"), ("<", "\\textless{}"), ("∞", "\\ensuremath{\\infty}")]:
         assert escaped in text, raw
-    assert "we\\textbar{}ird\\_na*me \\{50\\%\\} \\$x\\# \\& " in text
+    assert "we\\textbar{}ird\\_na*me \\{50\\%\\} \\$x\\# \\& " in text.replace("\\allowbreak{}", "")
     assert len(latex_rows(text)) == 1 and len(latex_rows(text)[0]) == 2 + len(PROPERTIES)
 
 

@@ -153,7 +153,8 @@ def _kink_fails(y, kink) -> Verdict:
 def _growth_fails(y, label, points, curv, skip: int = 0, limit=None) -> Verdict:
     pick = numeric.decade_indices(curv, skip=skip)
     pts, cv = points[pick], curv[pick]
-    exact = "" if limit is None else f" (its exact limit is {limit})"
+    shown = {"oo": "∞", "-oo": "-∞"}.get(str(limit), str(limit))
+    exact = "" if limit is None else f" (its exact limit is {shown})"
     detail = (f"Not smooth: at y_true = {fmt(y)} the curvature |L''| grows without bound as {label}{exact}: "
               + ", ".join(f"{fmt(c)} at {fmt(p)}" for p, c in zip(pts[:4], cv[:4])) + ", ...")
     evidence = {"y_true": y, "toward": label, "points": pts, "curvatures": cv}

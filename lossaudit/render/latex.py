@@ -59,7 +59,7 @@ def legend(verdicts=()) -> str:
     return text.replace(f"{MARKS['unknown']} ", "?: ").replace(" · ", "; ")
 
 
-PROPERTY_COLUMN = r">{\raggedright\arraybackslash}p{1.25cm}"
+PROPERTY_COLUMN = r">{\raggedright\arraybackslash}p{1.45cm}"
 
 
 def render(report, *, footnotes: bool = False, legend_text: bool = True, document: bool = False,
@@ -68,7 +68,7 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
     notes = Footnotes() if footnotes else None
     heads = ["loss", "kind", *(spec(p).abbreviation for p in report.properties)] + \
         (["ok"] if report.require else [])
-    spec_cols = "@{}>{\\raggedright\\arraybackslash}p{2.2cm}l" + PROPERTY_COLUMN * len(report.properties) + \
+    spec_cols = "@{}>{\\raggedright\\arraybackslash}p{2.4cm}l" + PROPERTY_COLUMN * len(report.properties) + \
         ("l" if report.require else "") + "@{}"
     header = " & ".join(escape(c) for c in heads) + r" \\"
     lines = ["% lossaudit report: needs \\usepackage{booktabs,longtable,array}",
@@ -90,7 +90,8 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
 
 
 def _cells(report, result, notes) -> list[str]:
-    row = [escape(loss_label(result)), escape(result.loss.kind.abbreviation)]
+    # a long name may break after an underscore (symmetric_absolute_percentage_error)
+    row = [escape(loss_label(result)).replace(r"\_", r"\_\allowbreak{}"), escape(result.loss.kind.abbreviation)]
     for prop in report.properties:
         v = result.verdicts.get(prop)
         text = "" if v is None else escape(cell(v))
