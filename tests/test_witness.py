@@ -42,11 +42,13 @@ def test_an_affine_loss_meets_its_chords_exactly():
     assert not chord_broken(chk, 0.1, 0.2, 0.3, 0.0)
 
 
-def test_exact_check_sees_what_float_rounding_hides():
-    # -x² on a tiny chord: the gap t(1-t)(b-a)² = 0.25e-20 is below float resolution beside L ~ 1,
-    # but 50-digit arithmetic sees it
+def test_a_witness_stands_clear_of_the_recheck_tolerance():
+    # -x² on the chord [1, 1 + w]: the gap is t(1-t)w² = w²/4 beside L ~ 1. A re-check in 50 digits asks
+    # for 1e-12 of the values: w = 1e-5 (gap 2.5e-11) is a witness, w = 1e-7 (gap 2.5e-15) is not,
+    # though it is real in exact arithmetic
     chk = _exact("-(y_pred - y_true)**2")
-    assert chord_broken(chk, 1.0, 1.0 + 1e-10, 0.5, 0.0)
+    assert chord_broken(chk, 1.0, 1.0 + 1e-5, 0.5, 0.0)
+    assert not chord_broken(chk, 1.0, 1.0 + 1e-7, 0.5, 0.0)
 
 
 def test_chord_values_report_both_sides():

@@ -42,7 +42,29 @@ def search(ctx: Context):
     chk = Checker(ctx.loss)
     per_target = _vector_witness if ctx.vector else _scalar_witness
     found = first_witness(ctx, lambda y: per_target(ctx, chk, y))
+    if found is None and not ctx.vector:
+        found = _at_scale_targets(ctx, chk)
     return None if found is None else _fails(chk, found[0], *found[1])
+
+
+SCALE_TARGETS = 4
+
+
+def _at_scale_targets(ctx: Context, chk: Checker):
+    """(y, pair) from the structural search at targets of the size of the formula's constants: a
+    stationary point 1e-8 off the ideal is a 1e-17 effect at y = 1 but a large one at y = 1e-8."""
+    from ..analysis import constant_scales
+    dom = ctx.loss.target_domain
+    if dom.labels or not ctx.has_expression:
+        return None
+    # only constants far from 1 (1e-8, 1e5): the usual targets already cover the scales near 1
+    small = [c for c in constant_scales(ctx.loss) if abs(np.log10(c)) >= 3][:SCALE_TARGETS]
+    for y in small:
+        if dom.contains(y) and y not in ctx.targets:
+            pair = _scalar_witness(ctx, chk, float(y))
+            if pair is not None:
+                return float(y), pair
+    return None
 
 
 def proved(ctx: Context, _state, _parts) -> Verdict:
