@@ -166,3 +166,11 @@ def test_the_terminal_shows_the_audit_notes():
                     env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert "note on scalar_only" in result.stdout and "one point at a time" in result.stdout
+
+
+def test_sampled_robustness_evidence_groups_paths_by_target():
+    from lossaudit.properties.robustness import Path, _paths_by_target
+    paths = [Path(label, [], [], y) for y in (0.0, 1.0) for label in ("y_pred -> ∞", "y_pred -> -∞")]
+    # two targets, two directions each: one entry per target, each direction named once
+    assert _paths_by_target(paths) == [{"y_true": 0.0, "toward": ["y_pred -> ∞", "y_pred -> -∞"]},
+                                       {"y_true": 1.0, "toward": ["y_pred -> ∞", "y_pred -> -∞"]}]

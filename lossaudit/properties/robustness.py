@@ -100,7 +100,19 @@ def sampled(ctx: Context, state) -> Verdict:
     return Verdict(PROPERTY, HOLDS, SAMPLED,
                    f"Robust ({worst}): the gradient {what} toward every gross error sampled "
                    f"({len(paths)} paths, seed {ctx.budget.seed}).",
-                   {"paths": [p.label for p in paths]}, {"grade": worst, "sensitivity": sensitivity})
+                   {"paths": _paths_by_target(paths)}, {"grade": worst, "sensitivity": sensitivity})
+
+
+def _paths_by_target(paths) -> list:
+    """The paths followed, grouped by target: [{"y_true": 0, "toward": ["y_pred -> ∞", ...]}, ...] (a flat
+    list repeated every label once per target without saying which)."""
+    groups: dict = {}
+    for p in paths:
+        key = repr(_plain(p.y_true))
+        groups.setdefault(key, {"y_true": _plain(p.y_true), "toward": []})
+        if p.label not in groups[key]["toward"]:
+            groups[key]["toward"].append(p.label)
+    return list(groups.values())
 
 
 class Path:
