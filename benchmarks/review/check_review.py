@@ -148,6 +148,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--min", type=float, default=97.0)
     ap.add_argument("--only", default="", help="'expr', 'callable' or 'vector'")
+    ap.add_argument("--set", default="scalar_review.json",
+                    help="the review set in this folder: scalar_review.json (the first) or scalar_review_2.json")
     args = ap.parse_args()
     sys.path.insert(0, DEVSET)
     if args.only == "vector":
@@ -155,7 +157,7 @@ def main():
         import vector_losses  # noqa: E402
         entries += [{"id": k, **v} for k, v in vector_losses.TRUTH.items()]
     else:
-        entries = json.load(open(os.path.join(HERE, "scalar_review.json")))  # review set: expressions only
+        entries = json.load(open(os.path.join(HERE, args.set)))  # review set: expressions only
     if args.only == "expr":
         entries = [e for e in entries if "expr" in e]
     elif args.only == "callable":
