@@ -174,3 +174,18 @@ def test_sampled_robustness_evidence_groups_paths_by_target():
     # two targets, two directions each: one entry per target, each direction named once
     assert _paths_by_target(paths) == [{"y_true": 0.0, "toward": ["y_pred -> ∞", "y_pred -> -∞"]},
                                        {"y_true": 1.0, "toward": ["y_pred -> ∞", "y_pred -> -∞"]}]
+
+
+def test_a_translation_invariant_callable_has_one_constant(tmp_path):
+    (tmp_path / "shifted.py").write_text(
+        "import numpy as np\n\n"
+        "def pseudo_huber(y_pred, y_true):\n    r = y_pred - y_true\n    return 0.49*(np.sqrt(1 + (r/0.7)**2) - 1)\n\n"
+        "def weighted(y_pred, y_true):\n    return (y_pred - y_true)**2*(1 + y_true**2)\n")
+    import lossaudit
+    # pseudo-Huber depends on r only: L'' = (1 + (r/0.7)^2)^(-3/2) peaks at 1 for every target
+    v = lossaudit.audit(f"{tmp_path / 'shifted.py'}:pseudo_huber", kind="regression", properties="smoothness")
+    sm = v.results[0].verdicts["smoothness"]
+    assert sm.extras["depends_on_target"] is False and "depends on the target" not in sm.detail
+    # (1 + y^2) r^2: L'' = 2(1 + y^2) changes with the target
+    w = lossaudit.audit(f"{tmp_path / 'shifted.py'}:weighted", kind="regression", properties="smoothness")
+    assert w.results[0].verdicts["smoothness"].extras["depends_on_target"] is True
