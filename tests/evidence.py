@@ -130,3 +130,22 @@ def check_fails(entry: dict, prop: str, verdict: dict) -> None:
             assert ev["gradient_norms"][-1] <= 1e-4 * max(ev["gradient_norms"]), ev
     else:  # pragma: no cover
         raise AssertionError(prop)
+
+
+def audit_expressions(expressions: dict) -> dict:
+    """{name: Report} for {name: (expression, kind, {property: (verdict, reason)})}, each audited for the
+    properties it lists."""
+    import lossaudit
+    return {name: lossaudit.audit(text, kind=kind, properties=",".join(expected), name=name)
+            for name, (text, kind, expected) in expressions.items()}
+
+
+def check_expected(report, expected: dict) -> None:
+    """The report's verdicts are the hand-derived ones, and every `fails` re-checks independently."""
+    import json
+    got = {p: v.verdict for p, v in report.results[0].verdicts.items()}
+    assert got == {p: v for p, (v, _why) in expected.items()}
+    entry = json.loads(report.to_json())["losses"][0]
+    for prop, v in entry["properties"].items():
+        if v["verdict"] == "fails":
+            check_fails(entry, prop, v)

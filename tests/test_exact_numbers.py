@@ -7,7 +7,6 @@ are derived by hand, one line each.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from lossaudit.kinks import find_kinks, slope_gap
 from lossaudit.loss import Loss
 from lossaudit.numeric import scalar_grid
 from lossaudit.witness import Checker, chord_broken, kink_confirmed
-from evidence import check_fails
+from evidence import audit_expressions, check_expected
 
 sys.path.insert(0, str(Path(__file__).parent / "user_losses"))
 import exact_numbers as user  # noqa: E402
@@ -55,19 +54,12 @@ EXPRESSIONS = {
 
 @pytest.fixture(scope="module")
 def expression_reports():
-    return {name: lossaudit.audit(text, kind=kind, properties=",".join(expected), name=name)
-            for name, (text, kind, expected) in EXPRESSIONS.items()}
+    return audit_expressions(EXPRESSIONS)
 
 
 @pytest.mark.parametrize("name", sorted(EXPRESSIONS))
 def test_decimal_pieces_meet_exactly(name, expression_reports):
-    report = expression_reports[name]
-    got = {p: v.verdict for p, v in report.results[0].verdicts.items()}
-    assert got == {p: v for p, (v, _why) in EXPRESSIONS[name][2].items()}
-    entry = json.loads(report.to_json())["losses"][0]
-    for prop, v in entry["properties"].items():
-        if v["verdict"] == F:
-            check_fails(entry, prop, v)
+    check_expected(expression_reports[name], EXPRESSIONS[name][2])
 
 
 def test_berhu_kink_is_at_zero_and_nowhere_else(expression_reports):

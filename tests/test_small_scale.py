@@ -6,7 +6,6 @@ convexity counterexample directly: a chord across it. Expected verdicts are deri
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from lossaudit.analysis import constant_scales
 from lossaudit.domains import Interval
 from lossaudit.loss import Loss
 from lossaudit.numeric import scalar_grid
-from evidence import check_fails
+from evidence import audit_expressions, check_expected
 
 sys.path.insert(0, str(Path(__file__).parent / "user_losses"))
 import exact_numbers as user  # noqa: E402
@@ -75,19 +74,12 @@ EXPRESSIONS = {
 
 @pytest.fixture(scope="module")
 def expression_reports():
-    return {name: lossaudit.audit(text, kind=kind, properties=",".join(expected), name=name)
-            for name, (text, kind, expected) in EXPRESSIONS.items()}
+    return audit_expressions(EXPRESSIONS)
 
 
 @pytest.mark.parametrize("name", sorted(EXPRESSIONS))
 def test_small_scale_features_are_seen(name, expression_reports):
-    report = expression_reports[name]
-    got = {p: v.verdict for p, v in report.results[0].verdicts.items()}
-    assert got == {p: v for p, (v, _why) in EXPRESSIONS[name][2].items()}
-    entry = json.loads(report.to_json())["losses"][0]
-    for prop, v in entry["properties"].items():
-        if v["verdict"] == F:
-            check_fails(entry, prop, v)
+    check_expected(expression_reports[name], EXPRESSIONS[name][2])
 
 
 def test_the_convexity_chord_straddles_the_clip(expression_reports):
