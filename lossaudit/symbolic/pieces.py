@@ -207,6 +207,18 @@ def _truth(cond, point, seconds):
 # The structure of a case
 
 
+def resolved_pieces(expr, bounds: list, seconds: float) -> list | None:
+    """The smooth formula of `expr` between each pair of consecutive bounds (every switch resolved at a
+    point inside), as Pieces; None when a switch cannot be resolved there."""
+    pieces = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        try:
+            pieces.append(Piece(lo, hi, resolve(expr, representative(lo, hi), seconds)))
+        except Undecided:
+            return None
+    return pieces
+
+
 def structure(case: Case, seconds: float, approximate: bool = False) -> Structure | None:
     """Breakpoints of x ↦ L(x, y) and the smooth expression between them (cached per case).
 
@@ -247,14 +259,9 @@ def _structure(case: Case, seconds: float, approximate: bool = False) -> Structu
     ordered = _order(points, seconds)
     if ordered is None:
         return None
-    bounds = [case.lo] + ordered + [case.hi]
-    pieces = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        try:
-            smooth = resolve(case.expr, representative(lo, hi), seconds)
-        except Undecided:
-            return None
-        pieces.append(Piece(lo, hi, smooth))
+    pieces = resolved_pieces(case.expr, [case.lo] + ordered + [case.hi], seconds)
+    if pieces is None:
+        return None
     merged = _merged(pieces, singular, seconds)
     merged.approximate = any(isinstance(b, sp.Float) for b in merged.breakpoints)
     return merged

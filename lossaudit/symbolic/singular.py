@@ -23,7 +23,7 @@ import sympy as sp
 
 from .cases import Case
 from .core import X, Undecided, guarded, sign_of
-from .pieces import representative, resolve
+from .pieces import resolved_pieces
 
 ANALYTIC = (sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh, sp.tanh, sp.atan)
 BRANCHING = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise)
@@ -56,18 +56,16 @@ def _spans(case: Case, seconds: float) -> list | None:
     cuts = ordered(cuts, seconds)
     if cuts is None:
         return None
-    bounds = [case.lo] + cuts + [case.hi]
+    pieces = resolved_pieces(case.expr, [case.lo] + cuts + [case.hi], seconds)
+    if pieces is None:
+        return None
     out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        try:
-            smooth = resolve(case.expr, representative(lo, hi), seconds)
-        except Undecided:
-            return None
-        inner = singular_points(smooth, lo, hi, seconds)
+    for piece in pieces:
+        inner = singular_points(piece.expr, piece.lo, piece.hi, seconds)
         if inner is None:
             return None
-        ends = [lo] + inner + [hi]
-        out.extend(Span(a, b, smooth) for a, b in zip(ends[:-1], ends[1:]))
+        ends = [piece.lo] + inner + [piece.hi]
+        out.extend(Span(a, b, piece.expr) for a, b in zip(ends[:-1], ends[1:]))
     return out
 
 
