@@ -32,7 +32,8 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
         audit("losses.py:my_loss", kind="regression")
 
     `require` ("convexity,smoothness") marks which losses qualify; `progress`
-    is called as progress(done, total, name) after each loss. `expression=` is
+    is called as progress(done, total, name) after each loss (and, if it takes a `detail=` keyword,
+    with detail="k/n properties" as each property is decided). `expression=` is
     always parsed as an expression (never imported as a callable).
     """
     props = parse_properties(properties)

@@ -268,8 +268,9 @@ def _run_with_progress(target, options, quiet):
                   TimeElapsedColumn(), console=_console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
 
-        def progress(done, total, name):
-            bar.update(task, completed=done, total=total, description=name)
+        def progress(done, total, name, detail=None):
+            # a slow single loss shows its properties being decided, not "0/?" for minutes
+            bar.update(task, completed=done, total=total, description=name + (f" ({detail})" if detail else ""))
         return run_audit(target, progress=progress, **options)
 
 

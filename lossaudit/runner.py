@@ -27,7 +27,7 @@ from .loss import Loss
 from .report import LossResult
 from .timeouts import PropertyTimeout, deadline
 from .verdict import COUNTEREXAMPLE, NOT_APPLICABLE, PROOF, Verdict, unknown
-from .workers import LossDone, PropertyDone, run_forked
+from .workers import LossDone, PropertyDone, run_forked, takes_detail
 
 Progress = Callable[[int, int, str], None]
 
@@ -91,7 +91,21 @@ def _counterexamples_recheck(loss: Loss, verdicts: dict) -> bool:
 def _shifted(progress: Progress | None, offset: int, total: int) -> Progress | None:
     if progress is None:
         return None
+    if takes_detail(progress):
+        return lambda done, _total, name, detail=None: progress(offset + done, total, name, detail=detail)
     return lambda done, _total, name: progress(offset + done, total, name)
+
+
+def _property_progress(progress, done: int, total: int, name: str, count: int):
+    """A `send` for audit_one that reports each property decided, for callbacks that take `detail`."""
+    if not takes_detail(progress):
+        return None
+    decided = []
+
+    def send(msg) -> None:
+        decided.append(msg)
+        progress(done, total, name, detail=f"{len(decided)}/{count} properties")
+    return send
 
 
 def execute(losses: Sequence[Loss], props: tuple, budget: Budget, *, workers: int | None = None,
@@ -106,7 +120,8 @@ def execute(losses: Sequence[Loss], props: tuple, budget: Budget, *, workers: in
         return _forked(losses, props, budget, max(workers, 1), progress, strict)
     outcomes = []
     for i, loss in enumerate(losses):
-        outcomes.append(audit_one(loss, props, budget, strict))
+        send = _property_progress(progress, i, len(losses), loss.name, len(props))
+        outcomes.append(audit_one(loss, props, budget, strict, send=send))
         if progress:
             progress(i + 1, len(losses), loss.name)
     return outcomes

@@ -77,10 +77,24 @@ def run_forked(losses: Sequence, props: tuple, work: Work, workers: int, limits:
         pool.stop()
 
 
+def takes_detail(progress: Callable | None) -> bool:
+    """Does a progress callback take `detail=` (the properties decided so far within a loss)? Callbacks
+    written as progress(done, total, name) keep being called that way only."""
+    if progress is None:
+        return False
+    import inspect
+    try:
+        params = inspect.signature(progress).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "detail" or p.kind is p.VAR_KEYWORD for p in params)
+
+
 class _Pool:
     def __init__(self, losses, props, work, workers, limits, progress):
         self.losses, self.props, self.work, self.size = losses, props, work, workers
         self.limits, self.progress = limits, progress
+        self.detail = takes_detail(progress)
         self.context = mp.get_context("fork")
         self.pending = list(range(len(losses)))
         self.running: dict = {}    # connection -> _Worker
@@ -109,6 +123,9 @@ class _Pool:
         finished = worker.take(msg)
         if finished is not None:
             self._finish(worker, finished)
+        elif self.detail and isinstance(msg, PropertyDone):
+            self.progress(len(self.done), len(self.losses), self.losses[worker.index].name,
+                          detail=f"{len(worker.partial)}/{len(self.props)} properties")
 
     def _expire(self) -> None:
         now = time.monotonic()

@@ -89,3 +89,19 @@ def test_the_facade_has_a_real_signature():
                      "classes", "require", "timeout", "name", "workers", "progress", "expression"]
     from lossaudit.auditor import audit  # the old home still works
     assert audit is lossaudit.audit
+
+
+def test_progress_reports_each_property_to_callbacks_that_take_detail(monkeypatch):
+    from lossaudit.api import audit
+    monkeypatch.setenv("LOSSAUDIT_NO_CACHE", "1")  # a cached loss is reported once, with nothing to decide
+    calls, plain = [], []
+
+    def with_detail(done, total, name, detail=None):
+        calls.append((done, total, detail))
+
+    audit("3.25*abs(y_pred - y_true)", kind="regression", properties="convexity,smoothness", progress=with_detail)
+    # one loss, two properties: "1/2" and "2/2" while it is audited, then the loss done
+    assert calls == [(0, 1, "1/2 properties"), (0, 1, "2/2 properties"), (1, 1, None)]
+    audit("3.25*abs(y_pred - y_true) + 1", kind="regression", properties="convexity",
+          progress=lambda d, t, n: plain.append(d))
+    assert plain == [1]  # a callback without detail= is called once per loss, as before
