@@ -189,3 +189,12 @@ def test_a_translation_invariant_callable_has_one_constant(tmp_path):
     # (1 + y^2) r^2: L'' = 2(1 + y^2) changes with the target
     w = lossaudit.audit(f"{tmp_path / 'shifted.py'}:weighted", kind="regression", properties="smoothness")
     assert w.results[0].verdicts["smoothness"].extras["depends_on_target"] is True
+
+
+@pytest.mark.parametrize("cols", [80, 200])
+@pytest.mark.parametrize("args", [("show", "huber", "-q"), ("explain", "convexity"),
+                                  ("show", "--expr", "abs(y_pred - y_true)", "--kind", "regression", "-q")])
+def test_show_and_explain_fit_the_terminal(args, cols):
+    result = invoke(*args, env={"COLUMNS": str(cols)})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= cols
