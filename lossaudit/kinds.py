@@ -52,6 +52,7 @@ class Kind:
     gross_error_text: str
     link: Link = IDENTITY
     short: str = ""           # for narrow terminals ("reg"); the name when not given
+    declared_box: bool = False  # the prediction domain is the user's to declare (any box), not a bound
 
     @property
     def abbreviation(self) -> str:
@@ -135,11 +136,12 @@ class Kind:
         return self.pred_domain.tangent_projection(k)
 
     # -- domains a loss may change ----------------------------------------------------------
-    def override_bounds(self, predictions: bool):
-        """The domain a user's prediction (or target) domain must lie within; None: not checked here."""
-        p = self.pred_domain
+    def override_bounds(self, predictions: bool, pred_domain=None):
+        """The domain a user's prediction (or target) domain must lie within; None: not checked here.
+        pred_domain: the user's prediction domain, when one was given (targets are judged against it)."""
+        p = self.pred_domain if predictions or pred_domain is None else pred_domain
         if predictions:
-            return p if isinstance(p, Interval) else None
+            return p if isinstance(p, Interval) and not self.declared_box else None
         if self.ideal_is_target and isinstance(p, Interval):
             # a target is a prediction the loss can approach: the closure of the predictions
             return Interval(p.lo, p.hi, math.isfinite(p.lo), math.isfinite(p.hi))
@@ -174,7 +176,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          True, IDEAL_TARGET, "y_pred = y_true", "y_pred_j -> 0 for some j with y_true_j > 0", short="dist"),
     Kind("vector", "K outputs in a box (e.g. soft segmentation masks)", Interval(0, 1),
          FiniteSet((0.0, 1.0)), True, IDEAL_TARGET, "y_pred = y_true (possibly a corner of the box)",
-         "y_pred_j -> the end opposite y_true_j", short="vec"),
+         "y_pred_j -> the end opposite y_true_j", short="vec", declared_box=True),
 )}
 
 DEFAULT_CLASSES = 3

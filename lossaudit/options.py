@@ -129,7 +129,7 @@ def domain(text: str | None, option: str, kind=None):
     return fit_domain(parsed, option, kind)
 
 
-def fit_domain(dom, option: str, kind=None):
+def fit_domain(dom, option: str, kind=None, pred_domain=None):
     """Refuse a domain the kind cannot have: a prediction domain is an interval with room inside it,
     within the kind's; a target domain lies within the kind's targets (margin labels are -1 and 1) or,
     for kinds whose ideal prediction is the target, within reach of the predictions."""
@@ -143,7 +143,7 @@ def fit_domain(dom, option: str, kind=None):
     if kind is None:
         return dom
     kind = get_kind(kind) if isinstance(kind, str) else kind
-    allowed = kind.override_bounds(predictions)
+    allowed = kind.override_bounds(predictions, pred_domain)
     if allowed is not None and not within(dom, allowed):
         what = "predictions" if predictions else "targets"
         raise OptionError(f"{option} {dom} does not lie within the {what} of the {kind.name} kind, {allowed}")
@@ -204,7 +204,7 @@ def audit_options(names, expr, kind, typed: dict) -> dict:
     domains = {key: domain(text, "--" + key.replace("_", "-")) for key, text in dom_texts.items()}
     for k in kinds:
         for key, dom in domains.items():
-            fit_domain(dom, "--" + key.replace("_", "-"), k)
+            fit_domain(dom, "--" + key.replace("_", "-"), k, domains["pred_domain"])
     return dict(expression=expr, kind=kind, params=values, seed=seed(typed["seed"]),
                 samples=None if typed["samples"] is None else samples(typed["samples"]),
                 classes=classes(typed["classes"]),

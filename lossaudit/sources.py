@@ -48,7 +48,7 @@ def resolve(target: Any = None, *, kind: str | None = None, name: str | None = N
         losses = [_override(x, pred_domain, target_domain, classes) for x in losses]
     for loss in losses:  # a domain the loss's kind cannot have is bad input, from the API as from the CLI
         options.fit_domain(pred_domain, "pred_domain", loss.kind)
-        options.fit_domain(target_domain, "target_domain", loss.kind)
+        options.fit_domain(target_domain, "target_domain", loss.kind, pred_domain)
     return losses
 
 
