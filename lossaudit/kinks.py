@@ -403,3 +403,13 @@ def _limit(q: np.ndarray) -> float:
     # scale) and rounding (small h) both lie away from there
     j = int(np.argmin(np.abs(np.diff(rich)))) + 1
     return float(rich[j])
+
+
+# ---------------------------------------------------------------------------
+# The non-differentiability locus of a vector loss (filled in by the structural analysis)
+
+def locus_points(ctx, y) -> list:
+    """Points of the prediction domain (K-vectors) on the loss's non-differentiability locus for target y:
+    where an |.|, max, min, where or sign switches, or a root, fractional power or division becomes singular.
+    Candidates for kinks and for attained minimizers. Empty when none is known."""
+    return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis import Context, fmt
+from ..curvature import lowest_modes
 from ..text import apart
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, chord_broken, chord_values, shrink_chord
@@ -220,15 +221,9 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
 def _curvature_chords(ctx: Context, X: np.ndarray, y: np.ndarray):
     """Chords along the Hessian's smallest eigenvector where it is negative (lists A, B, T)."""
     A, B, T = [], [], []
-    n = X.shape[0]
-    H = ctx.views.hess(X, y)
-    ok = np.all(np.isfinite(H.reshape(n, -1)), axis=1)
-    if not ok.any():
-        return A, B, T
-    w, V = np.linalg.eigh(H[ok])
-    v = V[:, :, 0]
-    neg = w[:, 0] < 0
-    base = X[ok][neg]
+    w, v = lowest_modes(ctx.views, X, y)
+    neg = w < 0  # NaN (a Hessian that is not finite) is not negative
+    base = X[neg]
     for rel in (0.5, 0.1, 1e-2, 1e-3):
         h = rel * np.maximum(1.0, np.abs(base).max(axis=1))[:, None]
         if ctx.views.simplex:

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import growth, numeric
 from ..analysis import Context, fmt
+from ..curvature import spectral_norms
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict, unknown
 from ..witness import Checker, kink_confirmed
 from . import PropertySpec
@@ -330,12 +331,7 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
 
 
 def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:
-    H = (ctx.views.precise_hess if precise else ctx.views.hess)(X, Y)
-    out = np.full(H.shape[0], np.nan)
-    ok = np.all(np.isfinite(H.reshape(H.shape[0], -1)), axis=1)
-    if ok.any():
-        out[ok] = np.abs(np.linalg.eigvalsh(H[ok])).max(axis=1)
-    return out
+    return spectral_norms(ctx.views, X, Y, precise)
 
 
 def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) -> float:
