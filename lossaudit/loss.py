@@ -127,7 +127,10 @@ class Loss:
                 known = ", ".join(declared) or "none"
                 raise LossError(f"{self.name!r} has no parameter {pname!r} (its parameters: {known})")
         chosen = tuple((p.name, p.check(values.get(p.name, p.default), self.name)) for p in self.parameters)
-        return replace(self, values=chosen)
+        out = replace(self, values=chosen)
+        if "expression" in self.__dict__:  # the parametric form does not depend on the values: parsed once
+            out.__dict__["expression"] = self.__dict__["expression"]
+        return out
 
     # -- facts ------------------------------------------------------------------
     @property

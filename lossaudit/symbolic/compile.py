@@ -40,9 +40,25 @@ class log1p_(sp.Function):
     """log(1 + u), evaluated with numpy.log1p."""
 
 
+_LSE_CALLS: list = []  # one memo per numeric evaluation under way (`compile_numeric`), innermost last
+
+
 def _np_lse(*args):
+    """log-sum-exp, computed once per evaluation for the same arguments: a softmax Hessian entry holds
+    lse(z_0, ..., z_K) five times over, each time with the very arrays the evaluation was given."""
+    memo = _LSE_CALLS[-1] if _LSE_CALLS else None
+    key = tuple(map(id, args))
+    if memo is not None and key in memo:
+        return memo[key][1]
+    out = _lse_values(args)
+    if memo is not None:
+        memo[key] = (args, out)  # holding the arguments keeps their ids theirs until the evaluation ends
+    return out
+
+
+def _lse_values(args):
     # the same operations, in the same order, as max / sum over the stacked arguments (so the same
-    # bits), without building the stack: the Hessian of a softmax loss calls this a million times
+    # bits), without building the stack
     values = [np.asarray(a, dtype=float) for a in args]
     top = functools.reduce(np.maximum, values)
     top = np.where(np.isfinite(top), top, 0.0)
@@ -144,48 +160,58 @@ MPMATH_FALLBACK_SECONDS = 20.0
 MP_POINT_SECONDS = 10.0  # one exact evaluation; beyond it the value counts as unknown (nan)
 
 
+_COMPILED: dict = {}    # (role, args, expression) -> its lambdified function (pure: shared freely)
+_COMPILED_MAX = 2048   # entries kept before the memo starts afresh (a catalog compiles about 600)
+
+
+def _lambdified(role: str, args, expr, build):
+    """The function `build()` makes for `expr`, made once per process: every property of a loss (and
+    every Checker) asks for the same formulas; sympy's equality is structural (a Float's precision
+    included), so an equal key compiles to the same code."""
+    key = (role, tuple(args), expr)
+    fn = _COMPILED.get(key)
+    if fn is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        fn = _COMPILED[key] = build()
+    return fn
+
+
 def mp_lambdify(args, expr):
     """An mpmath function of `args` for `expr`, its powers bounded (`_mp_pow`)."""
-    return sp.lambdify(args, _mp_forms(expr), modules=[MPMATH_FUNCTIONS, "mpmath"])
+    return _lambdified("mp", args, expr, lambda: sp.lambdify(
+        args, _mp_forms(expr), modules=[MPMATH_FUNCTIONS, "mpmath"], docstring_limit=-1))
+
+
+def _numpy_function(args, expr):
+    return _lambdified("numpy", args, expr, lambda: sp.lambdify(
+        args, _stable_forms(expr), modules=[NUMPY_FUNCTIONS, "numpy"], docstring_limit=-1))
 
 
 def compile_numeric(expr, args):
     """A vectorised numpy function of `args` for `expr`, with an mpmath fallback.
 
     Entries that come out non-finite in float64 (overflow in cosh, exp(...)/exp(...))
-    are re-evaluated in MP_DIGITS-digit mpmath, at most MPMATH_FALLBACK_LIMIT per call.
+    are re-evaluated in MP_DIGITS-digit mpmath, at most MPMATH_FALLBACK_LIMIT per call
+    (the mpmath function is compiled the first time one is needed).
     """
     expr = strip_distributions(expr)
-    fast = sp.lambdify(args, _stable_forms(expr), modules=[NUMPY_FUNCTIONS, "numpy"])
-    slow = mp_lambdify(args, expr)
+    fast = _numpy_function(args, expr)
 
     def evaluate(*values):
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
         shape = arrays[0].shape
         with np.errstate(all="ignore"):
-            try:
-                out = np.asarray(fast(*arrays), dtype=float)
-            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
-                out = np.full(shape, np.nan)
+            out = _fast_values(fast, arrays, shape)
         out = np.broadcast_to(out, shape).copy() if out.shape != shape else out
         bad = ~np.isfinite(out)
         if bad.any():
-            idx = np.flatnonzero(bad)[:MPMATH_FALLBACK_LIMIT]
-            flat = [a.reshape(-1) for a in arrays]
-            fixed = out.reshape(-1)
-            try:  # bounded by the points and the powers; the deadline is a safety net only
-                with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(MP_DIGITS):
-                    for i in idx:
-                        better = _mp_float(slow, [f[i] for f in flat])
-                        if not math.isnan(better) or math.isnan(fixed[i]):
-                            fixed[i] = better  # keep numpy's ±inf (1/0) when mpmath cannot say more
-            except SymbolicTimeout:
-                pass
-            out = fixed.reshape(shape)
+            out = _fallback(mp_lambdify(args, expr), arrays, out, bad)
         return out
 
     def precise(*values):
         """The same values, each computed in MP_DIGITS-digit mpmath (for the few points a verdict rests on)."""
+        slow = mp_lambdify(args, expr)
         arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
         flat = [a.reshape(-1) for a in arrays]
         with mpmath.workdps(MP_DIGITS):
@@ -194,6 +220,33 @@ def compile_numeric(expr, args):
 
     evaluate.precise = precise
     return evaluate
+
+
+def _fast_values(fast, arrays, shape):
+    _LSE_CALLS.append({})
+    try:
+        return np.asarray(fast(*arrays), dtype=float)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return np.full(shape, np.nan)
+    finally:
+        _LSE_CALLS.pop()
+
+
+def _fallback(slow, arrays, out, bad):
+    """`out` with its non-finite entries (the first MPMATH_FALLBACK_LIMIT) re-evaluated in mpmath."""
+    shape = out.shape
+    idx = np.flatnonzero(bad)[:MPMATH_FALLBACK_LIMIT]
+    flat = [a.reshape(-1) for a in arrays]
+    fixed = out.reshape(-1)
+    try:  # bounded by the points and the powers; the deadline is a safety net only
+        with deadline(MPMATH_FALLBACK_SECONDS), mpmath.workdps(MP_DIGITS):
+            for i in idx:
+                better = _mp_float(slow, [f[i] for f in flat])
+                if not math.isnan(better) or math.isnan(fixed[i]):
+                    fixed[i] = better  # keep numpy's ±inf (1/0) when mpmath cannot say more
+    except SymbolicTimeout:
+        pass
+    return fixed.reshape(shape)
 
 
 def _mp_float(fn, point) -> float:
@@ -221,8 +274,9 @@ def mp_evaluator(expr, args, dps: int = 50):
 
     `evaluate.dps` may be raised for comparisons far out (exp(-300) beside 1).
     """
-    fn = sp.lambdify(args, _mp_forms(_log1p_forms(expr)),
-                     modules=[{"log1p_": mpmath.log1p}, MPMATH_FUNCTIONS, "mpmath"])
+    fn = _lambdified("mp_evaluator", args, expr, lambda: sp.lambdify(
+        args, _mp_forms(_log1p_forms(expr)), modules=[{"log1p_": mpmath.log1p}, MPMATH_FUNCTIONS, "mpmath"],
+        docstring_limit=-1))
 
     def evaluate(*point):
         with mpmath.workdps(evaluate.dps):
