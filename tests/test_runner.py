@@ -83,6 +83,29 @@ def test_a_timed_out_property_is_not_cached(tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("*.json"))) == 1
 
 
+def test_an_unknown_from_a_deterministic_budget_is_cached_and_reused(tmp_path, monkeypatch):
+    # a refusal by the budget (a size or a step count) is the same on every machine: a repeated audit
+    # may reuse it; only a timing (above) is not kept
+    from lossaudit.budget import current_meter
+    monkeypatch.setenv("LOSSAUDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("LOSSAUDIT_NO_CACHE", raising=False)
+    calls = []
+
+    def refused(prop, loss, budget):
+        calls.append(prop)
+        current_meter().refuse("the expression is too large for the exact analysis (1001 nodes > 1000)")
+        return unknown(prop, "could not decide")
+
+    losses = resolve("abs(y_pred - y_true)", kind="regression")
+    monkeypatch.setattr(properties, "decide", refused)
+    (first,) = run(losses, PROPS, Budget(), workers=1)
+    assert calls == list(PROPS) and len(list(tmp_path.glob("*.json"))) == 1
+    assert "too large for the exact analysis" in first["sparsity"].detail
+    (again,) = run(losses, PROPS, Budget(), workers=1)
+    assert calls == list(PROPS)  # the second audit decided nothing: every verdict came from the cache
+    assert {p: v.to_dict() for p, v in again.verdicts.items()} == {p: v.to_dict() for p, v in first.verdicts.items()}
+
+
 def test_the_facade_has_a_real_signature():
     names = list(inspect.signature(lossaudit.audit).parameters)
     assert names == ["target", "kind", "properties", "seed", "samples", "params", "pred_domain", "target_domain",

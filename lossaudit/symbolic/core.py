@@ -60,6 +60,10 @@ def strip_distributions(expr):
 def derivative_in(expr, var, positive: bool = False):
     """d expr / d var, taken with `var` known positive when its domain is (0, ...): then sympy can
     differentiate |log(var)| (it needs log(var) real); DiracDelta terms are dropped."""
+    return _remembered(("in", expr, var, positive), lambda: _derivative_in(expr, var, positive))
+
+
+def _derivative_in(expr, var, positive: bool):
     if not positive:
         return strip_distributions(sp.diff(expr, var))
     pos = sp.Symbol(var.name + "_positive", positive=True)
@@ -67,7 +71,24 @@ def derivative_in(expr, var, positive: bool = False):
 
 
 def derivative(expr, order: int = 1):
-    return strip_distributions(sp.diff(expr, X, order)) if order else expr
+    if not order:
+        return expr
+    return _remembered(("x", expr, order), lambda: strip_distributions(sp.diff(expr, X, order)))
+
+
+_DERIVATIVES: dict = {}   # (how, expression, ...) -> its derivative: every property asks for the same ones
+_DERIVATIVES_MAX = 4096   # entries kept before the memo starts afresh
+
+
+def _remembered(key, compute):
+    """compute() once per key (a derivative is a pure function of the expression: sympy's equality is
+    structural, assumptions included); an interrupted computation raises and leaves nothing behind."""
+    hit = _DERIVATIVES.get(key)
+    if hit is None:
+        if len(_DERIVATIVES) >= _DERIVATIVES_MAX:
+            _DERIVATIVES.clear()
+        hit = _DERIVATIVES[key] = compute()
+    return hit
 
 
 # ---------------------------------------------------------------------------

@@ -81,11 +81,11 @@ def _order(points, seconds):
     """Sort exact points; None if some order cannot be decided."""
     unique = []
     for p in points:
-        if not any(sign_of(guarded(seconds, sp.simplify, p - q, default=p - q)) == 0 for q in unique):
+        if not any(sign_of(_difference(p, q, seconds)) == 0 for q in unique):
             unique.append(p)
 
     def less(a, b):
-        s = sign_of(guarded(seconds, sp.simplify, b - a, default=b - a))
+        s = sign_of(_difference(b, a, seconds))
         if s is None:
             raise Undecided("order")
         return s > 0
@@ -93,6 +93,13 @@ def _order(points, seconds):
         return sorted(unique, key=functools.cmp_to_key(lambda a, b: -1 if less(a, b) else 1))
     except Undecided:
         return None
+
+
+def _difference(a, b, seconds):
+    """a - b in a form whose sign `sign_of` reads: a rational difference (most breakpoints) as it is,
+    where simplify would return it unchanged; any other one simplified, as one budgeted step."""
+    d = a - b
+    return d if d.is_Rational else guarded(seconds, sp.simplify, d, default=d)
 
 
 def representative(lo, hi):
