@@ -91,17 +91,42 @@ def line_kinks(ctx, y, p, d, s_lo, s_hi) -> tuple[list, bool]:
 
 def _numeric_line_kinks(ctx, y, p, d, s_lo, s_hi) -> list:
     from .numeric import scalar_grid
-    P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
-    f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
-    dom = Interval(float(s_lo), float(s_hi))
+    P, D, Y = np.asarray(p, float), np.asarray(d, float), np.asarray(y, float)
+    lo, hi, pdom = float(s_lo), float(s_hi), ctx.loss.pred_domain
+
+    def f(s):
+        # never evaluated off the line's span (a zoom window near an edge reaches past it): no NaN is
+        # logged for a point the domain does not hold
+        s = np.atleast_1d(np.asarray(s, float))
+        X = P[None, :] + s[:, None] * D[None, :]
+        ok = (s > lo) & (s < hi) & np.asarray(pdom.inside(X)).reshape(-1)
+        out = np.full(s.shape, np.nan)
+        if ok.any():
+            out[ok] = ctx.views.value(X[ok], Y)
+        return out
+    dom = Interval(lo, hi)
     grid = scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
     out = []
     for s0 in find_kinks(f, grid, dom, max_kinks=3):
+        s0 = _on_simple_coordinate(f, s0, P, D, dom)
         left, right, is_kink = slope_gap(f, s0, dom)
         if is_kink:
             out.append((s0, left, right, value_jumps(f, s0, dom)))
     return out
 
+
+def _on_simple_coordinate(f, s0: float, P, D, dom) -> float:
+    """s0 moved (by at most 1e-9 of its size) to where a coordinate of the point is a simple number
+    (a clip at p_i = 1e-7 lies at p_i = 1e-7 exactly, not 1e-20 beside it, so the one-sided quotients
+    at steps of 1e-13 see each side's own slope), when the kink is confirmed there too."""
+    from .numeric import nice_numbers
+    for k in np.flatnonzero(D):
+        x = P[k] + s0 * D[k]
+        for nice in [0.0] + nice_numbers(float(x)):
+            s1 = float((nice - P[k]) / D[k])
+            if s1 != s0 and abs(s1 - s0) <= 1e-9 * max(1.0, abs(s0)) and slope_gap(f, s1, dom)[2]:
+                return s1
+    return s0
 
 
 # ---------------------------------------------------------------------------
