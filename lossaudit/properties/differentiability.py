@@ -41,11 +41,17 @@ SPEC = PropertySpec(
    derivatives: exact one-sided limits of the neighbouring pieces (±inf where the
    value itself jumps), or Richardson-extrapolated one-sided difference quotients.
    Different one-sided derivatives, re-checked, are the `fails` witness.
-   Vector kinds: the same along lines through the domain.
+   Vector kinds: the same along lines through the domain, and ON the locus the
+   formula shows (every switch, and every root, fractional power, division or
+   log whose argument may vanish: points solved exactly, such as y_pred = y_true
+   under a square root, or reached by a 60-digit root find along lines),
+   probed across along coordinate or simplex directions. Callables: lines
+   through the target and the centre along e_i and e_i - e_j as well.
 2. Class: one-sided limits of higher derivatives at every breakpoint (the first
    order where the two sides differ); no breakpoint at all means C-infinity.
-3. `holds` by proof when the pieces and breakpoints are exact for every target,
-   else by sampling.""",
+3. `holds` by proof when the pieces and breakpoints are exact for every target
+   (vector kinds: when every argument of the locus keeps a strict sign on the
+   domain, by sign analysis), else by sampling.""",
     figure=_figure, figure_legend="its class", csv_figure="class")
 PROPERTY = SPEC.name
 

@@ -131,10 +131,28 @@ def _signed(g) -> bool:
 
 
 def nonzero(loss, g, seconds: float) -> bool:
-    """g keeps one strict sign on the open prediction domain, for every target (proved)."""
+    """g keeps one strict sign on the open prediction domain, for every target (proved): with the
+    targets as symbols carrying their domain, else target by target when they are few (labels {0, 1}
+    in each of K coordinates, one-hot classes), so that y_i(1 - p_i) + (1 - y_i)p_i > 0 is seen."""
     sub = _domain_form(loss.pred_domain, loss.pred_symbols, "v", False)
-    sub.update(_domain_form(loss.target_domain, loss.true_symbols, "w", True))
-    return bool(guarded(seconds, lambda: _signed(g.xreplace(sub)), default=False))
+    every = _domain_form(loss.target_domain, loss.true_symbols, "w", True)
+    if bool(guarded(seconds, lambda: _signed(g.xreplace(every).xreplace(sub)), default=False)):
+        return True
+    cases = _target_cases(loss)
+    return bool(cases) and all(guarded(seconds, lambda c=c: _signed(g.xreplace(c).xreplace(sub)), default=False)
+                               for c in cases)
+
+
+def _target_cases(loss, limit: int = 64) -> list:
+    """Every target as a substitution, when the target domain is a finite set of at most `limit` vectors."""
+    import itertools
+    dom, k, ys = loss.target_domain, loss.K, loss.true_symbols
+    values = getattr(dom, "values", None)
+    if values is not None and len(values) ** k <= limit:
+        return [dict(zip(ys, map(sym_number, c))) for c in itertools.product(values, repeat=k)]
+    if values is None and not dom.on_simplex and not hasattr(dom, "lo") and k <= limit:  # one-hot classes
+        return [{s: sp.Integer(int(i == c)) for i, s in enumerate(ys)} for c in range(k)]
+    return []
 
 
 def empty(loss, seconds: float) -> tuple[bool, list]:
