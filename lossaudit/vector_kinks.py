@@ -165,7 +165,7 @@ def _line_kink(ctx, chk, y, line):
 
 
 def _special_kink(ctx, chk, y):
-    if ctx.targets.index(y) >= SPECIAL_TARGETS:
+    if y in ctx.targets and ctx.targets.index(y) >= SPECIAL_TARGETS:
         return None
     for line in special_lines(ctx, y):
         kink, _ = _line_kink(ctx, chk, y, line)
@@ -247,7 +247,7 @@ def locus_candidates(ctx, y) -> list:
     exact touching zeros first, then roots along lines."""
     from .symbolic import locus as LC
     empty, left = ctx.locus()
-    if empty or ctx.targets.index(y) >= LOCUS_TARGETS:
+    if empty or y in ctx.targets and ctx.targets.index(y) >= LOCUS_TARGETS:
         return []
     out: list = []
     base = centre(ctx) or [0.0] * ctx.loss.K
@@ -355,8 +355,9 @@ def locus_points(ctx, y) -> list:
     becomes singular. Candidates for kinks and for attained minimizers. Empty when none is known (a
     callable's: the kinks found along the special lines)."""
     from .symbolic.locus import inside
+    y = tuple(float(v) for v in y)
     if not ctx.has_expression:
-        return [list(k.point) for k in _callable_kinks(ctx, y)]
+        return [list(k.point) for k in ctx.once(_callable_kinks, y)]
     out = []
     for point, _ in ctx.locus_candidates(y):
         floats = [float(v) for v in point]
