@@ -243,8 +243,8 @@ def special_lines(ctx, y) -> list:
 # The locus of an expression
 
 def locus_candidates(ctx, y) -> list:
-    """(point: 60-digit mpf coordinates, direction) on the locus for target y, at most LOCUS_CANDIDATES:
-    exact touching zeros first, then roots along lines."""
+    """(point: 60-digit mpf coordinates, direction, whether the loss may kink there) on the locus for
+    target y, at most LOCUS_CANDIDATES: exact touching zeros first, then roots along lines."""
     from .symbolic import locus as LC
     empty, left = ctx.locus()
     if empty or y in ctx.targets and ctx.targets.index(y) >= LOCUS_TARGETS:
@@ -256,7 +256,7 @@ def locus_candidates(ctx, y) -> list:
         with mpmath.workdps(LC.DIGITS):
             for pt in LC.exact_points(ctx.loss, eq.g, y, base, ctx.seconds):
                 out += [([mpmath.mpf(c.p) / mpmath.mpf(c.q) if c.is_Rational else mpmath.mpf(str(c.evalf(70)))
-                          for c in pt], d) for d in dirs[:3]]
+                          for c in pt], d, eq.kinks_where_touching()) for d in dirs[:3]]
         out += _roots_on_lines(ctx, LC, eq, y)
         if len(out) >= LOCUS_CANDIDATES:
             break
@@ -267,9 +267,10 @@ def _roots_on_lines(ctx, LC, eq, y) -> list:
     finder = LC.root_finder(ctx.loss, eq.g, y)
     out = []
     for p, d, s_lo, s_hi in special_lines(ctx, y) + ctx.lines(y):
-        for s in LC.line_roots(finder, (p, d, s_lo, s_hi)):
+        for s, crossing in LC.line_roots(finder, (p, d, s_lo, s_hi)):
             with mpmath.workdps(LC.DIGITS):
-                out.append(([mpmath.mpf(float(pi)) + s * mpmath.mpf(float(di)) for pi, di in zip(p, d)], d))
+                out.append(([mpmath.mpf(float(pi)) + s * mpmath.mpf(float(di)) for pi, di in zip(p, d)], d,
+                            eq.kinks_where_crossing() if crossing else eq.kinks_where_touching()))
         if len(out) >= LOCUS_CANDIDATES // 2:
             break
     return out
@@ -277,8 +278,9 @@ def _roots_on_lines(ctx, LC, eq, y) -> list:
 
 def _locus_kink(ctx, chk, y):
     from .symbolic.locus import inside
-    for point, d in ctx.locus_candidates(y):
-        if inside(ctx.loss.pred_domain, [float(v) for v in point]):
+    for point, d, may_kink in ctx.locus_candidates(y):
+        # a power g**a (a > 1) is C1 where g vanishes: one-sided quotients there would only mislead
+        if may_kink and inside(ctx.loss.pred_domain, [float(v) for v in point]):
             kink = confirm_on_locus(ctx, chk, y, point, d)
             if kink is not None:
                 return kink
@@ -331,6 +333,8 @@ def _slopes(f0, sides, h):
     left, right = (f0 - l2) / (h / 100), (r2 - f0) / (h / 100)
     g2 = abs(right - left)
     if g2 > mpmath.mpf(10) ** -8 * max(1, abs(left), abs(right)) and g2 > g1 / 2:
+        if g2 > 3 * g1:  # the quotients blow up as h shrinks: a cusp, infinite one-sided slopes
+            return math.copysign(math.inf, float(left)), math.copysign(math.inf, float(right)), False
         # a slope below 1e-20 of the other is 0 beside a step of 1e-22 (a dead zone's flat side)
         tiny = mpmath.mpf(10) ** -20 * max(1, abs(left), abs(right))
         return tuple(0.0 if abs(v) < tiny else float(v) for v in (left, right)) + (False,)
@@ -359,7 +363,7 @@ def locus_points(ctx, y) -> list:
     if not ctx.has_expression:
         return [list(k.point) for k in ctx.once(_callable_kinks, y)]
     out = []
-    for point, _ in ctx.locus_candidates(y):
+    for point, *_ in ctx.locus_candidates(y):
         floats = [float(v) for v in point]
         if inside(ctx.loss.pred_domain, floats) and floats not in out:
             out.append(floats)

@@ -84,6 +84,18 @@ def test_power_three_quarters_is_C1_with_unbounded_hessian():
     assert all(b > a for a, b in zip(curv, curv[1:])) and curv[-1] > 100 * curv[0]
 
 
+@pytest.mark.parametrize("power, expected", [
+    (0.52, "holds"),   # |r|**1.04: gradient 1.04|r|**0.04·r/|r| -> 0, C1 (quotients at h = 1e-20 look kinked)
+    (0.3, "fails"),    # |r|**0.6: a cusp, one-sided slopes ±inf along every direction at r = 0
+])
+def test_powers_of_a_touching_zero(power, expected):
+    v = lossaudit.audit(f"sum((y_pred - y_true)**2)**{power}", kind="logits", classes=3,
+                        properties="differentiability").results[0].verdicts["differentiability"]
+    assert v.verdict == expected and v.method != "proof", v.detail
+    if expected == "fails":
+        assert v.evidence["point"] == list(v.evidence["y_true"])
+
+
 # ---------------------------------------------------------------------------
 # Proofs: the locus is provably empty
 

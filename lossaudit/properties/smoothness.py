@@ -369,7 +369,7 @@ def _locus_growth(ctx: Context):
     steps = 10.0 ** -np.arange(1, 9, 1.0 / numeric.PER_DECADE)
     for y in ctx.targets[:3]:
         Y = np.asarray(y, float)
-        for point, d in ctx.locus_candidates(y)[:4]:
+        for point, d, _ in ctx.locus_candidates(y)[:4]:
             X = np.asarray([float(v) for v in point])[None, :] + steps[:, None] * np.asarray(d)[None, :]
             X = X[ctx.loss.pred_domain.inside(X)]
             norms = _hessian_norms(ctx, X, Y, precise=True) if len(X) >= 4 else np.array([])

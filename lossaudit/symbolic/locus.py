@@ -39,6 +39,17 @@ class Equation:
     g: object
     what: str      # "switch", "root", "power", "division", "log" or "opaque" (a function not known analytic)
     order: int
+    exponent: float = math.nan   # of a root or power g**a
+
+    def kinks_where_touching(self) -> bool:
+        """Can the loss kink where g touches 0 without crossing (g ~ |r|², so g**a ~ |r|**(2a))? A switch,
+        a division, a log may; a root or power only when 2a <= 1 (|r|**1.04 is differentiable, though
+        one-sided quotients at h = 1e-20 cannot tell it from a kink)."""
+        return self.what not in ("root", "power") or 2 * self.exponent <= 1
+
+    def kinks_where_crossing(self) -> bool:
+        """Can the loss kink where g crosses 0? Not for a power g**a with a > 1 (C1 there)."""
+        return self.what != "power"
 
 
 def equations(loss) -> list[Equation]:
@@ -83,7 +94,7 @@ def _power_equations(node) -> list[Equation]:
     if e.is_negative:
         return [Equation(base, "division", 0)]
     a = float(e)
-    return [Equation(base, "root", 1)] if a < 1 else [Equation(base, "power", int(math.floor(a)) + 1)]
+    return [Equation(base, "root", 1, a)] if a < 1 else [Equation(base, "power", int(math.floor(a)) + 1, a)]
 
 
 # ---------------------------------------------------------------------------
@@ -206,9 +217,9 @@ def root_finder(loss, g, y):
 
 
 def line_roots(finder, line, limit: int = 2) -> list:
-    """Roots s (mpf, 60 digits) of s ↦ g(p + s·d) inside (s_lo, s_hi) where g changes sign, at most
-    `limit`: a float64 grid of s out to ±1500 (and to within 1e-9 of finite ends) brackets them, and
-    bisection on g's sign in 60 digits narrows each."""
+    """(s, crossing): roots s (mpf, 60 digits) of s ↦ g(p + s·d) inside (s_lo, s_hi), at most `limit`,
+    where g changes sign (crossing) or is 0 on the grid: a float64 grid of s out to ±1500 (and to within
+    1e-9 of finite ends) brackets them, and bisection on g's sign in 60 digits narrows each."""
     import numpy as np
     fast, slow = finder
     p, d, s_lo, s_hi = line
@@ -219,7 +230,9 @@ def line_roots(finder, line, limit: int = 2) -> list:
         vals = np.asarray(fast(*[pi + grid * di for pi, di in zip(p, d)]), dtype=float) * np.ones(grid.size)
     ok = np.isfinite(vals[:-1]) & np.isfinite(vals[1:])
     cross = np.flatnonzero(ok & (np.sign(vals[:-1]) * np.sign(vals[1:]) < 0))
-    out = [mpmath.mpf(float(grid[i])) for i in np.flatnonzero(vals == 0)][:limit]
+    # a zero on the grid itself crosses when its neighbours' signs differ, else it only touches 0
+    out = [(mpmath.mpf(float(grid[i])), 0 < i < grid.size - 1 and bool(np.sign(vals[i - 1]) * np.sign(vals[i + 1]) < 0))
+           for i in np.flatnonzero(vals == 0)][:limit]
     with mpmath.workdps(DIGITS):
         P, D = [mpmath.mpf(float(v)) for v in p], [mpmath.mpf(float(v)) for v in d]
         f = lambda s: slow(*[a + s * b for a, b in zip(P, D)])  # noqa: E731
@@ -229,7 +242,7 @@ def line_roots(finder, line, limit: int = 2) -> list:
             if mpmath.isfinite(fa) and fa != 0 and mpmath.isfinite(f(b)) and fa * f(b) < 0:
                 r = _bisect(f, a, b, fa)
                 if r is not None:
-                    out.append(r)
+                    out.append((r, True))
     return out
 
 
