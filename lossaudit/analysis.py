@@ -161,6 +161,21 @@ class Context:
         """The first confirmed kink along lines through the domain (a VectorKink), or None."""
         return self.vector_scan().kink
 
+    @_memoized
+    def locus(self) -> tuple:
+        """(the non-differentiability locus is provably empty inside the domain, the equations g = 0 not
+        proved nonzero there): see symbolic.locus. An expression's; a callable's is unknown (False, [])."""
+        from .symbolic import locus
+        if not self.has_expression:
+            return False, []
+        return locus.empty(self.loss, self.seconds)
+
+    @_memoized
+    def locus_candidates(self, y) -> list:
+        """Points on the locus for target y with a direction across it (see vector_kinks.locus_candidates)."""
+        from .vector_kinks import locus_candidates
+        return locus_candidates(self, y) if self.has_expression else []
+
     def line_breakpoints_found(self) -> bool:
         """Did some line through the domain meet a switch of |.|, max, ... (or was it scanned numerically)?"""
         return self.vector_scan().switches

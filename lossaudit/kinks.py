@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
@@ -180,95 +179,6 @@ def one_sided_derivatives(case, st, b, seconds):
 
 
 # ---------------------------------------------------------------------------
-# Vector kinds: kinks along lines
-
-def lines(ctx, y, count: int = 6) -> list:
-    """Lines through the prediction domain, p + s·d for s in (s_lo, s_hi), with simple numbers.
-
-    p has two decimals (hundredths summing to 1 on the simplex), d is a coordinate
-    direction (e_i − e_j on the simplex), so kinks along them land on simple points.
-    """
-    rng = ctx.rng("lines", tuple(y))
-    k = ctx.loss.K
-    dom = ctx.loss.pred_domain
-    out = []
-    for n in range(count):
-        i, j = int(rng.integers(0, k)), int(rng.integers(0, k - 1))
-        j = j if j < i else j + 1
-        d = [0.0] * k
-        if dom.on_simplex:
-            parts = rng.multinomial(100 - k, np.ones(k) / k) + 1
-            p = [float(v) / 100 for v in parts]
-            d[i], d[j] = 1.0, -1.0
-            out.append((p, d, -p[i], p[j]))
-            continue
-        d[i] = 1.0
-        if n % 2:
-            d[j] = -1.0
-        if dom.bounded:
-            p = [round(float(v), 2) for v in rng.uniform(dom.lo + 0.05 * (dom.hi - dom.lo),
-                                                          dom.hi - 0.05 * (dom.hi - dom.lo), size=k)]
-            # the ends in exact arithmetic: a float end a hair beyond the box would let the box's own
-            # boundary pass for a kink inside it
-            q = [Fraction(repr(v)) for v in p]
-            lo_b, hi_b = Fraction(repr(float(dom.lo))), Fraction(repr(float(dom.hi)))
-            lo = max([lo_b - q[i]] + ([q[j] - hi_b] if n % 2 else []))
-            hi = min([hi_b - q[i]] + ([q[j] - lo_b] if n % 2 else []))
-            out.append((p, d, lo, hi))
-        else:
-            p = [round(float(v), 1) for v in rng.normal(0, 2, size=k)]
-            out.append((p, d, -np.inf, np.inf))
-    return out
-
-
-def line_kinks(ctx, y, p, d, s_lo, s_hi) -> tuple[list, bool]:
-    """(kinks, switches): the (s, left, right, jump) kinks of s ↦ L(p + s·d, y), exact for expressions,
-    numeric otherwise; switches: some |.|, max, ... switches on the line (always True when numeric)."""
-    from . import symbolic as S
-    if ctx.has_expression:
-        case = S.line_case(ctx.loss, y, p, d, s_lo, s_hi)
-        st = S.structure(case, ctx.seconds)
-        if st is not None:
-            out = []
-            for b in st.breakpoints:
-                sides = one_sided_derivatives(case, st, b, ctx.seconds)
-                if sides is not None and not (sides[0] == sides[1] and math.isfinite(sides[0])):
-                    out.append((S.to_float(b), sides[0], sides[1], not sides[2]))
-            return out, bool(st.breakpoints)
-    return _numeric_line_kinks(ctx, y, p, d, s_lo, s_hi), True
-
-
-def _numeric_line_kinks(ctx, y, p, d, s_lo, s_hi) -> list:
-    from .numeric import scalar_grid
-    P, D, Y = np.asarray(p), np.asarray(d), np.asarray(y, float)
-    f = lambda s: ctx.views.value(P[None, :] + np.asarray(s)[:, None] * D[None, :], Y)  # noqa: E731
-    dom = Interval(float(s_lo), float(s_hi))
-    grid = scalar_grid(dom, 0.0, ctx.rng("line", tuple(p)), 200)
-    out = []
-    for s0 in find_kinks(f, grid, dom, max_kinks=3):
-        left, right, is_kink = slope_gap(f, s0, dom)
-        if is_kink:
-            out.append((s0, left, right, value_jumps(f, s0, dom)))
-    return out
-
-
-def vector_scan(ctx) -> VectorScan:
-    """Scan lines through the domain for every target, up to the first confirmed kink."""
-    from .witness import Checker, kink_confirmed
-    chk = Checker(ctx.loss)
-    switches = False
-    for y in ctx.targets:
-        for p, d, s_lo, s_hi in ctx.lines(y):
-            found, switched = line_kinks(ctx, y, p, d, s_lo, s_hi)
-            switches = switches or switched
-            for s0, left, right, jump in found:
-                point = [pi + s0 * di for pi, di in zip(p, d)]
-                if kink_confirmed(chk, point, list(y), d):
-                    return VectorScan(VectorKink(y, point, d, left, right, jump), switches)
-    return VectorScan(None, switches)
-
-
-# ---------------------------------------------------------------------------
 # Kinks of a one-dimensional function, found numerically (callables; expressions solve for them)
 
 def find_kinks(f, grid: np.ndarray, dom: Interval, max_kinks: int = 12) -> list[float]:
@@ -405,11 +315,5 @@ def _limit(q: np.ndarray) -> float:
     return float(rich[j])
 
 
-# ---------------------------------------------------------------------------
-# The non-differentiability locus of a vector loss (filled in by the structural analysis)
-
-def locus_points(ctx, y) -> list:
-    """Points of the prediction domain (K-vectors) on the loss's non-differentiability locus for target y:
-    where an |.|, max, min, where or sign switches, or a root, fractional power or division becomes singular.
-    Candidates for kinks and for attained minimizers. Empty when none is known."""
-    return []
+# Vector kinds (lines through the domain, the locus): in vector_kinks, re-exported here
+from .vector_kinks import line_kinks, lines, locus_points, vector_scan  # noqa: E402, F401

@@ -41,11 +41,17 @@ SPEC = PropertySpec(
    derivatives: exact one-sided limits of the neighbouring pieces (±inf where the
    value itself jumps), or Richardson-extrapolated one-sided difference quotients.
    Different one-sided derivatives, re-checked, are the `fails` witness.
-   Vector kinds: the same along lines through the domain.
+   Vector kinds: the same along lines through the domain, and ON the locus the
+   formula shows (every switch, and every root, fractional power, division or
+   log whose argument may vanish: points solved exactly, such as y_pred = y_true
+   under a square root, or reached by a 60-digit root find along lines),
+   probed across along coordinate or simplex directions. Callables: lines
+   through the target and the centre along e_i and e_i - e_j as well.
 2. Class: one-sided limits of higher derivatives at every breakpoint (the first
    order where the two sides differ); no breakpoint at all means C-infinity.
-3. `holds` by proof when the pieces and breakpoints are exact for every target,
-   else by sampling.""",
+3. `holds` by proof when the pieces and breakpoints are exact for every target
+   (vector kinds: when every argument of the locus keeps a strict sign on the
+   domain, by sign analysis), else by sampling.""",
     figure=_figure, figure_legend="its class", csv_figure="class")
 PROPERTY = SPEC.name
 
@@ -106,13 +112,13 @@ def _suspect(ctx: Context, where: str) -> Verdict:
 
 
 def prove(ctx: Context) -> list | None:
-    """Vector kinds: no |.|, max, min, sign or where in the expression, so analytic wherever it is defined."""
-    return ["no branch switches in the expression"] if _branches(ctx) == [] else None
+    """Vector kinds: the non-differentiability locus is provably empty inside the domain (every switch,
+    root, fractional power, division and log argument keeps a strict sign there), so L is analytic."""
+    return [_LOCUS_PROOF] if ctx.has_expression and ctx.locus()[0] else None
 
 
-def _branches(ctx: Context):
-    from ..expr import switch_functions
-    return switch_functions(ctx.loss.exact_expression, singular=False) if ctx.has_expression else None
+_LOCUS_PROOF = ("no |.|, max, min, sign or where switches, and every root, fractional power, division and "
+                "log argument keeps a strict sign on the domain (sign analysis)")
 
 
 def proved(ctx: Context, flat: bool, parts: list) -> Verdict:
@@ -120,7 +126,7 @@ def proved(ctx: Context, flat: bool, parts: list) -> Verdict:
     if ctx.vector:
         return Verdict(PROPERTY, HOLDS, PROOF,
                        "Differentiable everywhere (C-infinity): a composition of functions analytic on the domain "
-                       "(no |.|, max, min, sign or where).", {"proof": parts[0]}, extras)
+                       f"({parts[0]}).", {"proof": parts[0]}, extras)
     cls = CLASSES[min(parts)]
     extras["class"] = cls
     return Verdict(PROPERTY, HOLDS, PROOF, f"Differentiable everywhere ({cls}): {_proof_text(ctx)}.{_note(flat)}",
@@ -264,7 +270,7 @@ def _proof_text(ctx: Context) -> str:
 # Vector predictions: kinks along lines
 
 def _vector_search(ctx: Context, flat: bool):
-    if _branches(ctx) == []:  # no |.|, max, min, sign or where: nothing to search, the proof decides
+    if ctx.locus()[0]:  # the locus is provably empty: nothing to search, the proof decides
         return flat
     found = ctx.vector_kink()
     return flat if found is None else _vector_fails(ctx, *found, flat)

@@ -301,6 +301,9 @@ def _vector_search(ctx: Context):
                        f"y_pred = {fmt(point)} (one-sided derivatives {fmt(left)} and {fmt(right)}).",
                        {"y_true": list(y), "point": point, "direction": d, "left_derivative": left,
                         "right_derivative": right}, {"constant": None})
+    found = _locus_growth(ctx) if _has_branches(ctx) else None
+    if found is not None:
+        return found
     norms_by_target = {}
     for y in ctx.targets:
         Y = np.asarray(y, float)
@@ -360,9 +363,31 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     return numeric.tidy(best)
 
 
+def _locus_growth(ctx: Context):
+    """A `fails` Verdict when the Hessian's norm grows without bound toward a point of the loss's singular
+    locus (|r|**1.5 at r = 0: differentiable there, its Hessian ~ |r|**-0.5), else None."""
+    steps = 10.0 ** -np.arange(1, 9, 1.0 / numeric.PER_DECADE)
+    for y in ctx.targets[:3]:
+        Y = np.asarray(y, float)
+        for point, d, _ in ctx.locus_candidates(y)[:4]:
+            X = np.asarray([float(v) for v in point])[None, :] + steps[:, None] * np.asarray(d)[None, :]
+            X = X[ctx.loss.pred_domain.inside(X)]
+            norms = _hessian_norms(ctx, X, Y, precise=True) if len(X) >= 4 else np.array([])
+            ok = np.isfinite(norms)
+            if ok.sum() >= 4 and numeric.growth(norms[ok]) == "unbounded":
+                pick = numeric.decade_indices(norms[ok])
+                label = f"y_pred approaches {fmt([float(v) for v in point])} along {fmt(d)}"
+                return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                               f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}.",
+                               {"y_true": list(y), "toward": label, "points": X[ok][pick],
+                                "curvatures": norms[ok][pick]}, {"constant": None})
+    return None
+
+
 def _has_branches(ctx: Context) -> bool:
-    from ..expr import switch_functions
-    return not ctx.has_expression or bool(switch_functions(ctx.loss.exact_expression, singular=False))
+    """May the gradient jump somewhere (a callable; an expression whose non-differentiability locus is
+    not provably empty: a switch, or a root, division or log argument that may vanish)?"""
+    return not ctx.has_expression or not ctx.locus()[0]
 
 
 def _vector_paths(ctx: Context, Y: np.ndarray) -> list:
