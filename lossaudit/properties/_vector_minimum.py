@@ -27,6 +27,7 @@ EDGE_GAPS = np.logspace(-1, -15, STEPS - STEPS // 2)    # then the gap left, shr
 ROUNDS = 3            # searches restarted from a lower point found along a ray
 RANDOM_RAYS = 4
 LOWER_RTOL = 1e-9     # a ray point lower than the candidate by more than this (relative) beats it
+SUM_TO_ONE = {"type": "eq", "fun": lambda z: z.sum() - 1.0, "jac": lambda z: np.ones_like(z)}
 
 
 @dataclass
@@ -98,7 +99,7 @@ def refine(ctx: Context, Y: np.ndarray, start) -> np.ndarray:
     try:
         if dom.on_simplex:
             res = minimize(fun, x0, jac=True, method="SLSQP", bounds=[(1e-12, 1.0)] * x0.size,
-                           constraints=[{"type": "eq", "fun": lambda z: z.sum() - 1.0, "jac": lambda z: np.ones_like(z)}],
+                           constraints=[SUM_TO_ONE],
                            options={"maxiter": 300, "ftol": 1e-15})
             res.x = res.x / res.x.sum()
         else:
@@ -173,7 +174,10 @@ def _falling_ray(ctx: Context, chk, Y, x, rays, V) -> Fall | None:
         if chk.exact and np.all(np.isfinite(tail)) and tail[-1] > tail.min() + 1e-9 * max(1.0, abs(tail.min())):
             continue  # rises visibly at the end: not a fall to an infimum
         with chk.precision(EDGE_DIGITS):
-            found = _exact_fall(chk, Y, x, X[i], S[i], dirs[i], ends[i]) if chk.exact else _float_fall(chk, Y, x, X[i], V[i])
+            if chk.exact:
+                found = _exact_fall(chk, Y, x, X[i], S[i], dirs[i], ends[i])
+            else:
+                found = _float_fall(chk, Y, x, X[i], V[i])
         if found is not None:
             P, values = found
             return Fall(dirs[i], P, values, _without_bound(values), _toward(dirs[i], ends[i]))

@@ -170,3 +170,26 @@ def norm_of_limits(limits: list) -> float:
     """The Euclidean norm of a vector of exact limits (inf when one is infinite)."""
     values = [abs(to_float(v)) if is_finite_number(v) else float("inf") for v in limits]
     return float(sum(v * v for v in values) ** 0.5)
+
+
+def hessian_limits_finite(expr, pred_syms: list, at: dict, origin, direction, infinite: bool,
+                          seconds: float, positive: bool = False) -> bool | None:
+    """Do all second partial derivatives of expr have finite exact limits along the path (see
+    path_limits)? True, False (some limit is infinite) or None (unknown). A finite limit of every entry
+    bounds the Hessian's norm near the path's end, whatever float64 shows there."""
+    from .core import derivative_in
+    k = len(pred_syms)
+    entries = []
+    for i in range(k):
+        gi = guarded(seconds, derivative_in, expr, pred_syms[i], positive)
+        if gi is None:
+            return None
+        for j in range(i, k):
+            hij = guarded(seconds, derivative_in, gi, pred_syms[j], positive)
+            if hij is None:
+                return None
+            entries.append(hij)
+    limits = path_limits(entries, pred_syms, at, origin, direction, infinite, seconds)
+    if limits is None:
+        return None
+    return all(is_finite_number(v) for v in limits)
