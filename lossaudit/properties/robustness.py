@@ -54,7 +54,8 @@ def search(ctx: Context):
         if kind == "unknown":
             continue
         grade = "redescending" if kind == "vanishing" else "bounded"
-        limits.append(0.0 if grade == "redescending" else _last_finite(values))
+        limits.append(0.0 if grade == "redescending" else
+                      _limit(values, path.floor) if ctx.vector else _last_finite(values))
         if ORDER[grade] > ORDER[worst]:
             worst = grade
     if not limits:
@@ -170,6 +171,15 @@ def _fails(path: Path) -> Verdict:
 
 def _plain(y):
     return list(y) if isinstance(y, (tuple, list)) else y
+
+
+def _limit(values: np.ndarray, floor: float) -> float:
+    """The sensitivity along a path: the extrapolated limit when the values converge (growth.trend),
+    else the last finite value."""
+    t = growth.trend(values, floor=floor)
+    if t.kind == "converges" and t.limit is not None and math.isfinite(t.limit):
+        return t.limit
+    return _last_finite(values)
 
 
 def _last_finite(values: np.ndarray) -> float:
