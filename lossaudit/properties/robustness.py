@@ -72,6 +72,10 @@ def _classify(ctx: Context, path) -> tuple:
         path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
         values = np.abs(path.gradients)
         kind = _trend(values, path.floor)
+    if ctx.vector and kind == "bounded" and path.precise is not None and _suspicious(values):
+        path.gradients = path.precise()  # a dip to ~0 and a rise after it: float cancellation far out
+        values = np.abs(path.gradients)
+        kind = _trend(values, path.floor)
     if ctx.vector and kind != "bounded":
         return _vector_decided(ctx, path, kind, values)
     if kind == "unbounded":
@@ -89,6 +93,16 @@ def _trend(values, floor: float = 0.0) -> str:
     at or below `floor` are rounding noise, read as 0)."""
     kind = growth.trend(values, floor=floor).kind
     return "bounded" if kind == "converges" else kind
+
+
+def _suspicious(values) -> bool:
+    """Does |∇L| fall to under 1e-6 of its peak and then rise a thousandfold? The mark of float64 losing
+    the gradient to cancellation far out (z_j - logsumexp(z) at |z| = 1e13 is off by 1e-3)."""
+    v = values[np.isfinite(values)]
+    if v.size < 4:
+        return False
+    low = int(np.argmin(v))
+    return bool(v[low] < 1e-6 * v.max() and v[-1] > 1e3 * max(v[low], 1e-300))
 
 
 def _vector_decided(ctx: Context, path, kind: str, values) -> tuple:
