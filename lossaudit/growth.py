@@ -16,6 +16,9 @@ decades, d_k = w_{k+1} - w_k, and their ratios q_k = d_{k+1} / d_k over the last
 - bounded: anything else (a slow convergence such as c - 1/log t, q ~ 0.85, is not growth);
 - unknown: fewer than 4 decades of finite values.
 
+`floor`: magnitudes at or below it are float noise and read as 0 (a gradient of 1e-17 that wobbles
+between 1e-17 and 3e-16 is no growth); callers pass NOISE times the scale of the quantity.
+
 Only a rule over shrinking increments can tell "levels off" from "keeps rising", never a
 comparison of the last values with the first: that test called a converging 2e16 unbounded.
 """
@@ -30,6 +33,7 @@ LOOK = 4        # decades of increments read at the end of the path
 RATE = 0.5      # increments shrinking at least this fast per decade: geometric convergence
 TOL = 1e-3      # ... and the remainder of the geometric tail within this fraction of the value
 KEEP = 0.9      # increments not shrinking faster than this: growth without bound
+NOISE = 1e-12   # magnitudes below this fraction of the quantity's scale are rounding noise: 0
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,10 @@ class Trend:
     limit: float | None = None   # the extrapolated limit when it converges
 
 
-def trend(values, per_decade: int = PER_DECADE) -> Trend:
+def trend(values, per_decade: int = PER_DECADE, floor: float = 0.0) -> Trend:
     v = np.abs(np.asarray(values, dtype=float))
     v = v[~np.isnan(v)]
+    v = np.where(v <= floor, 0.0, v)
     if v.size >= 4 and np.all(np.isinf(v)):
         return Trend("unbounded")  # beyond float range all along the path (cosh(1000 r))
     finite = v[np.isfinite(v)]
@@ -86,5 +91,5 @@ def _aitken(w: np.ndarray) -> float:
     return c - (c - b) ** 2 / den
 
 
-def unbounded(values, per_decade: int = PER_DECADE) -> bool:
-    return trend(values, per_decade).kind == "unbounded"
+def unbounded(values, per_decade: int = PER_DECADE, floor: float = 0.0) -> bool:
+    return trend(values, per_decade, floor).kind == "unbounded"

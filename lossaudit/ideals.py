@@ -53,10 +53,10 @@ class TargetIdeal:
 
     def gross_error_paths(self, Y, dom, k: int, t, steps, rng) -> list:
         if dom.on_simplex:
-            return _simplex_gross(Y, k, steps)
+            return _simplex_gross(Y, k, steps, rng)
         if dom.bounded:
-            return _box_gross(Y, dom, k, steps)
-        return [(f"|y_pred - y_true| -> inf along {fmt(np.round(d, 2))}", Y[None, :] + t[:, None] * d[None, :])
+            return _box_gross(Y, dom, k, steps, rng)
+        return [Route(f"|y_pred - y_true| -> inf along {fmt(np.round(d, 2))}", Y, d, t)
                 for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((3, k)))]
 
     def ideal_inside(self, Y, dom) -> bool:
@@ -108,10 +108,23 @@ class TrueClassIdeal(TargetIdeal):
         return None
 
     def gross_error_paths(self, Y, dom, k, t, steps, rng) -> list:
+        """Rays along which the true class's margins fall without bound: the true score down, every
+        subset of the competitors up (all subsets for small K, a deterministic sample for large K),
+        from the origin (competitors equal) and from an offset where the competitors are unequal
+        (the limit of a softmax loss toward a face can depend on their proportions)."""
         c = int(np.argmax(Y))
-        dirs = [-np.eye(k)[c]] + [np.eye(k)[j] for j in range(k) if j != c]
+        others = [j for j in range(k) if j != c]
+        dirs = [-np.eye(k)[c]]
+        for S in subsets(others, rng):
+            dirs.append(np.eye(k)[list(S)].sum(axis=0))
         dirs.append(np.ones(k) - (k + 1) * np.eye(k)[c])
-        return [(f"the true class's margins -> -inf along {fmt(d)}", t[:, None] * d[None, :]) for d in dirs]
+        offset = np.zeros(k)
+        offset[others] = np.linspace(-1.0, 1.0, len(others)) if len(others) > 1 else 0.0
+        out = []
+        for origin in (np.zeros(k), offset) if len(others) > 1 else (np.zeros(k),):
+            where = "" if not origin.any() else f" from {fmt(np.round(origin, 3))}"
+            out += [Route(f"the true class's margins -> -inf along {fmt(d)}{where}", origin, d, t) for d in dirs]
+        return out
 
     def ideal_inside(self, Y, dom) -> bool:
         return False
@@ -130,35 +143,93 @@ class TrueClassIdeal(TargetIdeal):
         return X[:, None, :] + s[None, :, None] * D[:, None, :]
 
 
-def _simplex_gross(Y, k, steps) -> list:
-    """y_pred_j -> 0 for each j with y_true_j > 0, the other entries in the target's proportions."""
-    out = []
-    for j in range(k):
-        if Y[j] <= 0:
-            continue
-        rest = Y.copy()
-        rest[j] = 0.0
-        rest = rest / rest.sum() if rest.sum() > 0 else np.full(k, 1.0 / (k - 1))
-        X = (1 - steps)[:, None] * rest[None, :]
-        X[:, j] = steps
-        out.append((f"y_pred_{j} -> 0", X))
+class Route(tuple):
+    """(label, points (n, K)) of a path, unpacked as a pair, with its parametrisation for exact limits:
+    points = origin + g * direction, with g the path's distances t -> inf (`infinite`), else its gaps
+    s -> 0 toward a finite edge."""
+
+    def __new__(cls, label: str, origin, direction, g, infinite: bool = True):
+        origin, direction, g = (np.asarray(a, dtype=float) for a in (origin, direction, g))
+        route = super().__new__(cls, (label, origin[None, :] + g[:, None] * direction[None, :]))
+        route.origin, route.direction, route.infinite = origin, direction, infinite
+        return route
+
+    @property
+    def label(self) -> str:
+        return self[0]
+
+    @property
+    def points(self) -> np.ndarray:
+        return self[1]
+
+
+MAX_SUBSETS = 12   # for larger K, a deterministic sample of subsets of coordinates
+
+
+def subsets(items: list, rng, cap: int = MAX_SUBSETS) -> list:
+    """Nonempty subsets of `items` (tuples, sorted): all of them when there are at most 2 * cap, else
+    the singletons of the first cap // 2 items, the whole set and a sample drawn with `rng`."""
+    n = len(items)
+    if n == 0:
+        return []
+    if 2 ** n - 1 <= 2 * cap:
+        return [tuple(items[i] for i in range(n) if mask >> i & 1) for mask in range(1, 2 ** n)]
+    out = [(items[i],) for i in range(min(n, cap // 2))] + [tuple(items)]
+    for _ in range(4 * cap):
+        if len(out) >= cap:
+            break
+        pick = tuple(sorted(int(i) for i in rng.choice(items, size=int(rng.integers(2, n)), replace=False)))
+        if pick not in out:
+            out.append(pick)
     return out
 
 
-def _box_gross(Y, dom, k, steps) -> list:
-    """Each y_pred_j, then all of them, toward the end of the box opposite y_true_j."""
+def _unequal(k: int, support: list) -> np.ndarray:
+    """Proportions over `support` that differ from each other (1, 2, 3, ... normalised)."""
+    w = np.zeros(k)
+    w[support] = np.arange(1, len(support) + 1, dtype=float)
+    return w / w.sum()
+
+
+def _simplex_gross(Y, k, steps, rng) -> list:
+    """y_pred_S -> 0 together for every subset S of the classes with y_true_j > 0 (sampled for large K)
+    that leaves some class, the others in the target's proportions and in unequal ones."""
+    out = []
+    for S in subsets([j for j in range(k) if Y[j] > 0], rng):
+        rest_idx = [j for j in range(k) if j not in S]
+        if not rest_idx:
+            continue
+        w = np.zeros(k)
+        w[list(S)] = 1.0 / len(S)
+        label = f"y_pred_{','.join(map(str, S))} -> 0"
+        target = Y.copy()
+        target[list(S)] = 0.0
+        even = np.isin(np.arange(k), rest_idx) / len(rest_idx)
+        rests = [target / target.sum() if target.sum() > 0 else even, _unequal(k, rest_idx)]
+        for i, rest in enumerate(rests):
+            if i and np.allclose(rest, rests[0]):
+                continue
+            where = "" if i == 0 else f", the others in proportions {fmt(np.round(rest, 3))}"
+            out.append(Route(label + where, rest, w - rest, steps, infinite=False))
+    return out
+
+
+def _box_gross(Y, dom, k, steps, rng) -> list:
+    """Each subset of the y_pred_j (all of them for small K, a sample for large K) toward the end of the
+    box opposite y_true_j, the others a quarter of the way in from their target's end."""
     lo, hi = dom.lo, dom.hi
     mid = 0.5 * (lo + hi)
     base = np.where(Y > mid, hi - 0.25 * (hi - lo), lo + 0.25 * (hi - lo))
     opposite = np.where(Y > mid, lo, hi)
     toward = np.sign(opposite - base)
     out = []
-    for j in list(range(k)) + [None]:
-        X = np.tile(base, (steps.size, 1))
-        for c in range(k) if j is None else [j]:
-            X[:, c] = opposite[c] - toward[c] * (hi - lo) * steps
-        label = "every y_pred_j -> the end opposite y_true_j" if j is None else f"y_pred_{j} -> {fmt(opposite[j])}"
-        out.append((label, X))
+    for S in subsets(list(range(k)), rng):
+        origin, direction = base.copy(), np.zeros(k)
+        origin[list(S)] = opposite[list(S)]
+        direction[list(S)] = -toward[list(S)] * (hi - lo)
+        label = ("every y_pred_j -> the end opposite y_true_j" if len(S) == k else
+                 " and ".join(f"y_pred_{j} -> {fmt(opposite[j])}" for j in S))
+        out.append(Route(label, origin, direction, steps, infinite=False))
     return out
 
 
@@ -168,13 +239,7 @@ def edge_paths(Y, dom, k: int, rng) -> list:
     steps = 10.0 ** -np.arange(1, 13, dtype=float)
     out = []
     if dom.on_simplex:
-        for j in range(k):
-            rest = np.full(k, 1.0 / (k - 1))
-            rest[j] = 0.0
-            X = (1 - steps)[:, None] * rest[None, :]
-            X[:, j] = steps
-            out.append((f"y_pred_{j} -> 0", X))
-        return out
+        return _simplex_faces(k, steps, rng)
     if dom.bounded:
         base = dom.centre(k)
         if np.all((Y >= dom.lo) & (Y <= dom.hi)):  # toward the target itself (a corner of the box)
@@ -188,6 +253,26 @@ def edge_paths(Y, dom, k: int, rng) -> list:
     t = 10.0 ** np.arange(0, 14, dtype=float)
     for d in list(np.eye(k)) + list(-np.eye(k)) + list(rng.standard_normal((4, k))):
         out.append((f"y_pred -> ∞ along {fmt(np.round(d, 2))}", t[:, None] * d[None, :]))
+    return out
+
+
+def _simplex_faces(k: int, steps, rng) -> list:
+    """y_pred_S -> 0 for every subset S of the classes (sampled for large K) that leaves some class, the
+    others equal and in unequal proportions (curvature toward a face can depend on them)."""
+    out = []
+    for S in subsets(list(range(k)), rng):
+        rest_idx = [j for j in range(k) if j not in S]
+        if not rest_idx:
+            continue
+        w = np.zeros(k)
+        w[list(S)] = 1.0 / len(S)
+        even = np.isin(np.arange(k), rest_idx) / len(rest_idx)
+        label = f"y_pred_{','.join(map(str, S))} -> 0"
+        out.append(Route(label, even, w - even, steps, infinite=False))
+        if len(rest_idx) > 1:
+            rest = _unequal(k, rest_idx)
+            out.append(Route(f"{label}, the others in proportions {fmt(np.round(rest, 3))}", rest, w - rest, steps,
+                             infinite=False))
     return out
 
 

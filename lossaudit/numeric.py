@@ -137,13 +137,21 @@ def fd_gradient(f, X: np.ndarray, directions: np.ndarray | None = None, room: np
     """
     n, k = X.shape
     dirs = np.eye(k) if directions is None else directions
-    h = _vector_step(X, rel, room)[:, None]
+    h_row = _vector_step(X, rel, room)
     out = np.empty((n, dirs.shape[0]))
     for j, d in enumerate(dirs):  # a loop over K <= 8 directions, not over points
-        a = (f(X + h * d) - f(X - h * d)) / (2 * h[:, 0])
-        b = (f(X + h * d / 2) - f(X - h * d / 2)) / h[:, 0]
+        # along a coordinate the step scales with that coordinate, not the largest one: at (-1e13, -1, 1)
+        # a step of 1e9 in the second coordinate saturates a softmax and reads its slope as 0
+        h = _coordinate_step(X, j, rel, room) if directions is None else h_row
+        a = (f(X + h[:, None] * d) - f(X - h[:, None] * d)) / (2 * h)
+        b = (f(X + h[:, None] * d / 2) - f(X - h[:, None] * d / 2)) / h
         out[:, j] = (4 * b - a) / 3
     return out
+
+
+def _coordinate_step(X: np.ndarray, j: int, rel: float, room: np.ndarray | None) -> np.ndarray:
+    h = rel * np.maximum(1.0, np.abs(X[:, j]))
+    return h if room is None else np.minimum(h, 0.25 * room)
 
 
 def fd_hessian(f, X: np.ndarray, directions: np.ndarray | None = None, room: np.ndarray | None = None,

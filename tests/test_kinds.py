@@ -339,20 +339,28 @@ STEPS = 10.0 ** -np.arange(1.0, 5.0)  # gaps to a finite end
 def test_gross_error_paths_logits():
     Y = np.array([0.0, 1.0, 0.0])
     paths = K("logits").gross_error_paths(Y, Interval(-INF, INF), 3, T, STEPS, np.random.default_rng(0))
-    # -e_c, e_j for the two other classes, and 1 - (K+1)e_c: every one lowers z_c - z_j without bound
-    assert len(paths) == 4
+    # -e_c, e_j and e_1 + e_2 for the subsets of the other classes, and 1 - (K+1)e_c: every one lowers
+    # some z_c - z_j without bound; each from the origin and from an offset with unequal competitors
+    assert len(paths) == 2 * 5
     for label, X in paths:
         margins = X[:, 1:2] - np.delete(X, 1, axis=1)
         assert label.startswith("the true class's margins") and np.all(np.diff(margins.min(axis=1)) < 0)
+    offset = paths[5][1][0]
+    assert offset[0] != offset[2]  # the competitors start unequal
 
 
 def test_gross_error_paths_distribution():
     Y = np.array([0.5, 0.5, 0.0])
     paths = K("distribution").gross_error_paths(Y, Simplex(), 3, T, STEPS, np.random.default_rng(0))
-    # ŷ_j -> 0 only where y_j > 0 (j = 0, 1), staying on the simplex
-    assert [label for label, _ in paths] == ["y_pred_0 -> 0", "y_pred_1 -> 0"]
-    for j, (_, X) in enumerate(paths):
-        assert np.allclose(X.sum(axis=1), 1.0) and X[:, j].tolist() == STEPS.tolist()
+    # ŷ_S -> 0 for the subsets S of the classes with y_j > 0 (j = 0, 1), staying on the simplex; the
+    # others in the target's proportions and, where two or more remain, in unequal ones
+    labels = [label for label, _ in paths]
+    assert labels[:2] == ["y_pred_0 -> 0", "y_pred_0 -> 0, the others in proportions (0, 0.333, 0.667)"]
+    assert labels[-1] == "y_pred_0,1 -> 0"
+    for label, X in paths:
+        assert np.allclose(X.sum(axis=1), 1.0)
+        if label.startswith("y_pred_0 -> 0"):
+            assert X[:, 0].tolist() == pytest.approx(STEPS.tolist())
 
 
 def test_gross_error_paths_box():
@@ -360,7 +368,7 @@ def test_gross_error_paths_box():
     paths = K("vector").gross_error_paths(Y, Interval(0, 1), 2, T, STEPS, np.random.default_rng(0))
     # each coordinate toward the end opposite its target (y_0 = 1 -> 0, y_1 = 0 -> 1), then both
     assert [label for label, _ in paths] == ["y_pred_0 -> 0", "y_pred_1 -> 1",
-                                             "every y_pred_j -> the end opposite y_true_j"]
+                                             "every y_pred_j -> the end opposite y_true_j"]  # every subset
     assert paths[-1][1][-1].tolist() == pytest.approx([1e-4, 1 - 1e-4])  # the opposite corner, 1e-4 away
 
 
@@ -373,7 +381,11 @@ def test_gross_error_paths_unbounded_box():
 def test_edge_paths():
     rng = np.random.default_rng(0)
     simplex = K("distribution").edge_paths(np.array([0.2, 0.3, 0.5]), Simplex(), 3, rng)
-    assert [label for label, _ in simplex] == ["y_pred_0 -> 0", "y_pred_1 -> 0", "y_pred_2 -> 0"]  # each face
+    labels = [label for label, _ in simplex]
+    # every face y_pred_S -> 0 (S leaving some class), the others equal and in unequal proportions
+    assert [x for x in labels if "," not in x.split(" ")[0] and "proportions" not in x] == [
+        "y_pred_0 -> 0", "y_pred_1 -> 0", "y_pred_2 -> 0"]
+    assert "y_pred_0,1 -> 0" in labels and len(labels) == 3 * 2 + 3
     box = K("vector").edge_paths(np.array([1.0, 0.0]), Interval(0, 1), 2, rng)
     # the target (a corner) first, then each coordinate to each end
     assert [label for label, _ in box] == ["y_pred -> y_true", "y_pred_0 -> 0", "y_pred_0 -> 1",

@@ -35,6 +35,9 @@ covers every target.""",
     figure_legend="its grade", csv_figure="grade")
 PROPERTY = SPEC.name
 ORDER = {"redescending": 0, "bounded": 1, "unbounded": 2}
+# the rounding error of a finite-difference slope of a callable, per unit of |L| (float64's 2.2e-16 over
+# the relative step 1e-4, times the Richardson step's gain): slopes below 1000 times it are not read
+FD_NOISE = 1e-11
 
 
 def search(ctx: Context):
@@ -45,10 +48,14 @@ def search(ctx: Context):
         kind, values = _classify(ctx, path)
         if kind == "fails":
             return _fails(path)
+        if kind == "infinite":
+            return unknown(PROPERTY, f"At y_true = {fmt(path.y_true)} the exact limit of |∇L| as {path.label} is ∞, "
+                                     "but no float points along the path show the growth.")
         if kind == "unknown":
             continue
         grade = "redescending" if kind == "vanishing" else "bounded"
-        limits.append(0.0 if grade == "redescending" else _last_finite(values))
+        limits.append(0.0 if grade == "redescending" else
+                      _limit(values, path.floor) if ctx.vector else _last_finite(values))
         if ORDER[grade] > ORDER[worst]:
             worst = grade
     if not limits:
@@ -60,11 +67,17 @@ def search(ctx: Context):
 def _classify(ctx: Context, path) -> tuple:
     """(growth of |gradient| along the path: "fails", "vanishing", "bounded" or "unknown"; the values)."""
     values = np.abs(path.gradients)
-    kind = _trend(values)
+    kind = _trend(values, path.floor)
     if kind == "unbounded" and path.precise is not None:
         path.gradients = path.precise()  # float64 can fake growth far out: recompute carefully
         values = np.abs(path.gradients)
-        kind = _trend(values)
+        kind = _trend(values, path.floor)
+    if ctx.vector and kind == "bounded" and path.precise is not None and _suspicious(values):
+        path.gradients = path.precise()  # a dip to ~0 and a rise after it: float cancellation far out
+        values = np.abs(path.gradients)
+        kind = _trend(values, path.floor)
+    if ctx.vector and kind != "bounded":
+        return _vector_decided(ctx, path, kind, values)
     if kind == "unbounded":
         limit = _exact_limit(ctx, path)  # a slow convergence looks like growth: the exact limit decides
         if limit is None or math.isinf(limit):
@@ -74,11 +87,34 @@ def _classify(ctx: Context, path) -> tuple:
     return kind, values
 
 
-def _trend(values) -> str:
+def _trend(values, floor: float = 0.0) -> str:
     """'unbounded', 'vanishing', 'bounded' or 'unknown' (growth.trend: a gradient whose increments
-    shrink geometrically levels off, however far it rose first; one that converges is bounded)."""
-    kind = growth.trend(values).kind
+    shrink geometrically levels off, however far it rose first; one that converges is bounded; values
+    at or below `floor` are rounding noise, read as 0)."""
+    kind = growth.trend(values, floor=floor).kind
     return "bounded" if kind == "converges" else kind
+
+
+def _suspicious(values) -> bool:
+    """Does |∇L| fall to under 1e-6 of its peak and then rise a thousandfold? The mark of float64 losing
+    the gradient to cancellation far out (z_j - logsumexp(z) at |z| = 1e13 is off by 1e-3)."""
+    v = values[np.isfinite(values)]
+    if v.size < 4:
+        return False
+    low = int(np.argmin(v))
+    return bool(v[low] < 1e-6 * v.max() and v[-1] > 1e3 * max(v[low], 1e-300))
+
+
+def _vector_decided(ctx: Context, path, kind: str, values) -> tuple:
+    """The exact limit along a vector path, where the formula gives it, decides a numeric `unbounded`,
+    `vanishing` or `unknown`: a finite limit is never overruled by float growth, 0 confirms a redescent,
+    and ∞ fails only when the float points show the growth (else the path is left undecided)."""
+    limit = _vector_exact_limit(ctx, path)
+    if limit is None:
+        return ("fails" if kind == "unbounded" else kind), values
+    if math.isinf(limit):
+        return ("fails" if kind == "unbounded" else "infinite"), values
+    return ("vanishing" if limit == 0 else "bounded"), np.append(values, limit)
 
 
 def proved(ctx: Context, _state, parts: list):
@@ -127,6 +163,8 @@ class Path:
         self.y_true = y_true
         self.y_pred = y_pred
         self.precise = precise  # recomputes the gradients carefully (mpmath), when a verdict rests on them
+        self.floor = 0.0        # gradients at or below this are rounding noise
+        self.route = None       # the vector path's parametrisation (ideals.Route), for exact limits
 
 
 def _fails(path: Path) -> Verdict:
@@ -147,6 +185,15 @@ def _fails(path: Path) -> Verdict:
 
 def _plain(y):
     return list(y) if isinstance(y, (tuple, list)) else y
+
+
+def _limit(values: np.ndarray, floor: float) -> float:
+    """The sensitivity along a path: the extrapolated limit when the values converge (growth.trend),
+    else the last finite value."""
+    t = growth.trend(values, floor=floor)
+    if t.kind == "converges" and t.limit is not None and math.isfinite(t.limit):
+        return t.limit
+    return _last_finite(values)
 
 
 def _last_finite(values: np.ndarray) -> float:
@@ -235,6 +282,8 @@ def prove_case(ctx: Context, case) -> list | None:
 # Vector predictions
 
 def _vector_paths(ctx: Context) -> list[Path]:
+    """The gradient's norm along every gross-error path of every target, evaluated in one batched call
+    per target (the paths of ideals: faces with unequal competitors, offset rays, subsets of coordinates)."""
     paths = []
     k = ctx.loss.K
     t = 10.0 ** (np.arange(14 * numeric.PER_DECADE) / numeric.PER_DECADE)
@@ -242,9 +291,51 @@ def _vector_paths(ctx: Context) -> list[Path]:
     dom = ctx.loss.pred_domain
     for y in ctx.targets:
         Y = np.asarray(y, dtype=float)
-        for label, X in ctx.loss.kind.gross_error_paths(Y, dom, k, t, steps, ctx.rng("vgross", tuple(Y))):
-            g = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
-            paths.append(Path(label, g, X, list(y),
-                              precise=lambda X=X, Y=Y: np.linalg.norm(ctx.views.precise_grad(X, Y), axis=1)))
+        routes = ctx.loss.kind.gross_error_paths(Y, dom, k, t, steps, ctx.rng("vgross", tuple(Y)))
+        if not routes:
+            continue
+        X = np.concatenate([r[1] for r in routes])
+        with np.errstate(all="ignore"):
+            G = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
+            L = np.abs(ctx.views.value(X, Y))
+        if not ctx.views.exact and ctx.views.engine is None:
+            G = np.where(FD_NOISE * np.maximum(1.0, L) > 1e-3 * G, np.nan, G)  # differences lost in rounding
+        at = np.cumsum([0] + [len(r[1]) for r in routes])
+        for i, r in enumerate(routes):
+            path = Path(r[0], G[at[i]:at[i + 1]], r[1], list(y),
+                        precise=lambda X=r[1], Y=Y: np.linalg.norm(ctx.views.precise_grad(X, Y), axis=1))
+            path.route = r
+            first = L[at[i]] if np.isfinite(L[at[i]]) else 1.0
+            path.floor = growth.NOISE * max(1.0, float(first))  # gradients below this are rounding noise
+            paths.append(path)
     return paths
 
+
+def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
+    """|lim ∇L| along a vector path, from exact limits of the gradient's components (projected onto the
+    simplex's tangent space for distributions); None when unknown or not an expression."""
+    from ..symbolic.limits import norm_of_limits, path_limits, rational
+    route = getattr(path, "route", None)
+    if not ctx.has_expression or route is None or not hasattr(route, "origin"):
+        return None
+    exprs = ctx.once(_gradient_exprs)
+    if exprs is None:
+        return None
+    at = {s: rational(v) for s, v in zip(ctx.loss.true_symbols, path.y_true)}
+    limits = path_limits(exprs, ctx.loss.pred_symbols, at, route.origin, route.direction, route.infinite,
+                         ctx.seconds)
+    return None if limits is None else norm_of_limits(limits)
+
+
+def _gradient_exprs(ctx: Context):
+    """The gradient's components as expressions (tangent to the simplex for distributions)."""
+    from .. import symbolic as S
+    loss = ctx.loss
+    positive = loss.pred_domain.positive
+    grads = [S.guarded(ctx.seconds, S.derivative_in, loss.bound_expression, p, positive) for p in loss.pred_symbols]
+    if any(g is None for g in grads):
+        return None
+    if loss.pred_domain.on_simplex:
+        mean = S.sp.Add(*grads) / len(grads)
+        grads = [g - mean for g in grads]
+    return grads

@@ -211,9 +211,25 @@ def _vector_search(ctx: Context):
 
 
 def _vector_minimizer(ctx: Context, chk: Checker, y, Y: np.ndarray):
-    """The minimizer for target y, or a `fails` Verdict when the loss keeps falling toward the ideal."""
-    if _inside(ctx, Y):
-        return _refine(ctx, Y, Y)
+    """The verified minimizer for target y, or a `fails` Verdict when the infimum is not attained (the loss
+    keeps falling toward the ideal, or along a ray from every candidate), or `unknown`."""
+    from ._vector_minimum import attained_minimizer
+    starts = [] if _inside(ctx, Y) else [_ideal_path_start(ctx, chk, y, Y)]
+    if isinstance(starts[0] if starts else None, Verdict):
+        return starts[0]
+    starts += list(_best_samples(ctx, Y))
+    x, fall = attained_minimizer(ctx, chk, Y, starts)
+    if fall is not None:
+        return _fall_fails(y, fall)
+    if x is None:
+        return unknown(PROPERTY, f"At y_true = {fmt(y)} no candidate minimizer could be verified: the loss falls "
+                                 "below each along some ray, yet no ray shows it falling to the end.")
+    return [float(v) for v in x]
+
+
+def _ideal_path_start(ctx: Context, chk: Checker, y, Y: np.ndarray):
+    """The lowest point of the path toward the ideal, or a `fails` Verdict when the loss keeps falling to
+    its end (an infimum approached only at the ideal, which lies outside the domain)."""
     path = _vector_ideal_path(ctx, Y)
     with chk.precision(EDGE_DIGITS):
         exact = [chk.value(list(p), list(y)) for p in path]
@@ -225,7 +241,27 @@ def _vector_minimizer(ctx: Context, chk: Checker, y, Y: np.ndarray):
                        "the loss keeps decreasing toward the ideal prediction.",
                        {"y_true": list(y), "minimizer": None, "points": path[idx],
                         "values": [float(exact[i]) for i in idx]})
-    return _refine(ctx, Y, path[int(np.argmin([float(e) for e in exact]))])
+    return path[int(np.argmin([float(e) for e in exact]))]
+
+
+def _best_samples(ctx: Context, Y: np.ndarray, count: int = 3) -> np.ndarray:
+    """The lowest few sample points (starts for the local search), in one batched evaluation."""
+    X = ctx.vector_samples(tuple(Y), "minimum", n=256)
+    with np.errstate(all="ignore"):
+        v = ctx.views.value(X, Y)
+    v = np.where(np.isfinite(v), v, np.inf)
+    return X[np.argsort(v, kind="stable")[:count]]
+
+
+def _fall_fails(y, fall) -> Verdict:
+    shown = ", ".join(f"L({fmt(p)}) = {v:.6g}" for p, v in zip(fall.points[::5][:3], fall.values[::5]))
+    what = ("the loss is unbounded below: it decreases without bound" if fall.unbounded else
+            "the minimum is not attained in the open domain: the loss keeps decreasing")
+    return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
+                   f"Not sparse: at y_true = {fmt(y)} {what} as {fall.toward} ({shown}, ...), below every "
+                   "candidate minimizer.",
+                   {"y_true": list(y), "minimizer": None, "toward": fall.toward, "direction": fall.direction,
+                    "points": fall.points, "values": fall.values})
 
 
 def _vector_no_pull(ctx: Context, y, Y, x_star, norms: list):
@@ -248,26 +284,6 @@ def _vector_no_pull(ctx: Context, y, Y, x_star, norms: list):
 def _inside(ctx: Context, Y: np.ndarray) -> bool:
     """Does the ideal prediction y_true lie in the open prediction domain (distribution, soft box targets)?"""
     return ctx.loss.kind.ideal_inside(Y, ctx.loss.pred_domain)
-
-
-def _refine(ctx: Context, Y: np.ndarray, start) -> list:
-    """A local minimizer near `start` (L-BFGS-B with the gradient; the simplex keeps `start`)."""
-    from scipy.optimize import minimize
-    x0 = np.asarray(start, dtype=float)
-    if ctx.views.simplex:
-        return [float(v) for v in x0]
-    dom = ctx.loss.pred_domain
-    bounds = None if dom.is_real_line else [(dom.lo + 1e-12, dom.hi - 1e-12)] * x0.size
-
-    def fun(z):
-        return float(ctx.views.value(z[None, :], Y)[0]), ctx.views.grad(z[None, :], Y)[0]
-    try:
-        res = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=bounds,
-                       options={"maxiter": 500, "gtol": 1e-12, "ftol": 1e-15})
-        better = np.isfinite(res.fun) and res.fun <= fun(x0)[0]
-        return [float(v) for v in (res.x if better else x0)]
-    except (ValueError, FloatingPointError):
-        return [float(v) for v in x0]
 
 
 def _vector_ideal_path(ctx: Context, Y: np.ndarray) -> np.ndarray:

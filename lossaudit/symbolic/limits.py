@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .cases import Case
-from .core import X, derivative, guarded, is_finite_number, is_finite_value
+from .core import X, derivative, guarded, is_finite_number, is_finite_value, to_float
 from .pieces import structure
 
 
@@ -137,3 +137,59 @@ def joins_smoothly(case: Case, seconds: float) -> bool:
             if k == 0 and not same_value(lv, value_at(case, b, seconds), seconds):
                 return False
     return True
+
+
+# ---------------------------------------------------------------------------
+# Limits along a parametrised path of a vector loss
+
+def rational(v: float, bound: int = 10 ** 6):
+    """A float as the simple rational it stands for (1/3 for 0.333...), for a path's exact coordinates."""
+    return sp.Rational(float(v)).limit_denominator(bound)
+
+
+def path_limits(exprs: list, pred_syms: list, at: dict, origin, direction, infinite: bool,
+                seconds: float) -> list | None:
+    """[lim of each expression] as the prediction runs along origin + g * direction, g -> oo when
+    `infinite`, else g -> 0+ (toward a finite edge); `at` fixes the other symbols (the target).
+    None when some limit is unknown: the caller then decides numerically."""
+    g = X if infinite else 1 / X   # X -> +oo either way
+    path = {p: rational(o) + rational(d) * g for p, o, d in zip(pred_syms, origin, direction)}
+    out = []
+    for e in exprs:
+        along = guarded(seconds, lambda e=e: e.xreplace(at).xreplace(path), default=None)
+        if along is None:
+            return None
+        lim = one_sided(along, sp.oo, "-", seconds)
+        if lim is None or lim.has(sp.nan, sp.AccumBounds) or isinstance(lim, sp.Limit):
+            return None
+        out.append(lim)
+    return out
+
+
+def norm_of_limits(limits: list) -> float:
+    """The Euclidean norm of a vector of exact limits (inf when one is infinite)."""
+    values = [abs(to_float(v)) if is_finite_number(v) else float("inf") for v in limits]
+    return float(sum(v * v for v in values) ** 0.5)
+
+
+def hessian_limits_finite(expr, pred_syms: list, at: dict, origin, direction, infinite: bool,
+                          seconds: float, positive: bool = False) -> bool | None:
+    """Do all second partial derivatives of expr have finite exact limits along the path (see
+    path_limits)? True, False (some limit is infinite) or None (unknown). A finite limit of every entry
+    bounds the Hessian's norm near the path's end, whatever float64 shows there."""
+    from .core import derivative_in
+    k = len(pred_syms)
+    entries = []
+    for i in range(k):
+        gi = guarded(seconds, derivative_in, expr, pred_syms[i], positive)
+        if gi is None:
+            return None
+        for j in range(i, k):
+            hij = guarded(seconds, derivative_in, gi, pred_syms[j], positive)
+            if hij is None:
+                return None
+            entries.append(hij)
+    limits = path_limits(entries, pred_syms, at, origin, direction, infinite, seconds)
+    if limits is None:
+        return None
+    return all(is_finite_number(v) for v in limits)
