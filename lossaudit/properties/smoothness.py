@@ -347,8 +347,10 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     seeds, best = X[top], norms[top].copy()
     rng = ctx.rng(PROPERTY, "refine", tuple(Y))
     scale = 0.1 * np.maximum(1.0, np.abs(seeds).max(axis=1))
+    # never nearer the domain's edge than half the seed's own distance: finite differences there are noise
+    floor = 0.5 * ctx.loss.pred_domain.room(seeds) if ctx.loss.pred_domain.room(seeds) is not None else None
     for _ in range(REFINE_ROUNDS):
-        moves = _moves(ctx, seeds, scale, rng)
+        moves = _moves(ctx, seeds, scale, rng, floor)
         cand = moves.reshape(-1, X.shape[1])
         vals = _hessian_norms(ctx, cand, Y).reshape(seeds.shape[0], -1)
         vals = np.where(np.isfinite(vals), vals, -1.0)
@@ -365,7 +367,7 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
 REFINE_SEEDS, REFINE_ROUNDS, REFINE_MOVES = 8, 12, 16
 
 
-def _moves(ctx: Context, seeds: np.ndarray, scale: np.ndarray, rng) -> np.ndarray:
+def _moves(ctx: Context, seeds: np.ndarray, scale: np.ndarray, rng, floor) -> np.ndarray:
     """(n, REFINE_MOVES, K) points around each seed, inside the domain (on the simplex: tangent moves,
     shortened to keep every entry positive, then put back on it exactly in float)."""
     n, k = seeds.shape
@@ -376,10 +378,15 @@ def _moves(ctx: Context, seeds: np.ndarray, scale: np.ndarray, rng) -> np.ndarra
         step = np.minimum(scale[:, None], 0.9 * room)
         pts = seeds[:, None, :] + step[:, :, None] * d
         pts = np.clip(pts, 1e-300, None)
-        return pts / pts.sum(axis=2, keepdims=True)
-    pts = seeds[:, None, :] + scale[:, None, None] * d
-    inside = ctx.loss.pred_domain.inside(pts.reshape(-1, k)).reshape(n, REFINE_MOVES)
-    return np.where(inside[:, :, None], pts, seeds[:, None, :])
+        pts = pts / pts.sum(axis=2, keepdims=True)
+    else:
+        pts = seeds[:, None, :] + scale[:, None, None] * d
+    flat = pts.reshape(-1, k)
+    inside = ctx.loss.pred_domain.inside(flat)
+    if floor is not None:
+        room = ctx.loss.pred_domain.room(flat)
+        inside &= room >= np.repeat(np.where(np.isfinite(floor), floor, 0.0), REFINE_MOVES)
+    return np.where(inside.reshape(n, REFINE_MOVES)[:, :, None], pts, seeds[:, None, :])
 
 
 def _has_branches(ctx: Context) -> bool:

@@ -86,15 +86,25 @@ def _up_mul(*xs) -> float:
 # ---------------------------------------------------------------------------
 # Rewriting: logsumexp, softmax probabilities and log-softmax made visible
 
+def _exponent(term):
+    """u for a term exp(u) or c exp(u) (c > 0 a number: u + log c), else None."""
+    if isinstance(term, sp.exp):
+        return term.args[0]
+    c, rest = term.as_coeff_Mul()
+    if isinstance(rest, sp.exp) and c.is_number and c > 0:
+        return rest.args[0] + sp.log(c)
+    return None
+
+
 def _sum_of_exps(e) -> bool:
-    return isinstance(e, sp.Add) and len(e.args) > 1 and all(isinstance(t, sp.exp) for t in e.args)
+    return isinstance(e, sp.Add) and len(e.args) > 1 and all(_exponent(t) is not None for t in e.args)
 
 
 def atomize(expr, preds):
     """expr with log(sum exp) -> LSE, (sum exp)^-k -> exp(-k LSE), exp(a) exp(b) -> exp(a + b), and every
     exp(b (sum_j w_j v_j - LSE(v)) + c) (w convex weights) -> exp(c) prod_j SM(j, v)^(b w_j)."""
     def lse_of(e):
-        return LSE(*[t.args[0] for t in e.args])
+        return LSE(*[_exponent(t) for t in e.args])
     expr = expr.replace(lambda e: isinstance(e, sp.log) and _sum_of_exps(e.args[0]), lambda e: lse_of(e.args[0]))
     expr = expr.replace(lambda e: isinstance(e, sp.Pow) and _sum_of_exps(e.base) and e.exp.is_number,
                         lambda e: sp.exp(e.exp * lse_of(e.base)))
