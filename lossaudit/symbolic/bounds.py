@@ -2,9 +2,8 @@
 
     hessian_bound(expr, preds, domains) -> Enclosure | None
 
-Each node gets an Enclosure: an interval holding its value, and upper bounds of the norm of its
-gradient and of the spectral norm of its Hessian, over the whole box of the prediction variables.
-Atoms declare tiny facts, one composer combines them:
+Each node gets an Enclosure over the whole box: an interval holding its value, upper bounds of its
+gradient's norm and of its Hessian's spectral norm. Atoms declare tiny facts, one composer combines them:
 
     variable x_k            value: its domain, |grad| = 1, |Hess| = 0
     logsumexp(B x + d)      |grad| <= |B|, |Hess| <= |B|^2 / 2 (diag(s) - s s^T has norm <= 1/2)
@@ -13,11 +12,10 @@ Atoms declare tiny facts, one composer combines them:
     product f g             |Hess| <= |f| |Hess g| + |g| |Hess f| + 2 |grad f| |grad g|
     phi(f)                  |Hess| <= |phi'(f)| |Hess f| + |phi''(f)| |grad f|^2 (phi', phi'' on f's interval)
 
-A subtree that depends on the variables through one bounded scalar (a softmax probability, or one
-coordinate of a bounded box) is bounded as a function of that scalar t: sup over t of
-|phi'(t)| h(t) + |phi''(t)| g(t)^2 with g, h the atom's gradient and Hessian bounds as functions of t,
-so that -(1 - s)^2 log s (focal loss) is bounded although log s is not. Intervals: symbolic.intervals.
-Anything the rules do not know bounds to infinity: no proof, never a wrong one.
+A subtree depending on the variables through one bounded scalar t (a softmax probability, a coordinate
+of a bounded box) is bounded as sup_t |phi'(t)| h(t) + |phi''(t)| g(t)^2, g and h the atom's bounds as
+functions of t: -(1 - s)^2 log s (focal) is bounded although log s is not. Anything the rules do not
+know bounds to infinity: no proof, never a wrong one.
 """
 from __future__ import annotations
 
@@ -300,7 +298,7 @@ class Calculus:
         phi = e.xreplace({leaf: t})
         if phi.has(*BRANCHES) or phi.atoms(Relational):
             return UNBOUNDED  # sympy differentiates a branch as if it never switched
-        phi = _fixed_signs(phi, t, lo, hi, self.domains)
+        phi = I.fixed_signs(phi, t, lo, hi, self.domains)
         if phi is None:
             return UNBOUNDED
         d1 = guarded(5.0, sp.diff, phi, t, default=None)
@@ -369,18 +367,6 @@ class Calculus:
         grad = _up_mul(a1, f.grad)
         hess = _up_sum(_up_mul(a1, f.hess), _up_mul(a2, f.grad, f.grad))
         return Enclosure(value, grad, hess, f.support)
-
-
-def _fixed_signs(phi, t, lo: float, hi: float, env):
-    """phi with every |a(t)| whose argument keeps one sign on (lo, hi) written as a or -a; None when
-    some argument changes sign (a kink: no bound)."""
-    for node in sorted(phi.atoms(sp.Abs), key=sp.count_ops):
-        arg = node.args[0]
-        v = I.univariate_hull(arg, t, lo, hi, env)
-        if not (v.lo >= 0 or v.hi <= 0):
-            return None
-        phi = phi.xreplace({node: arg if v.lo >= 0 else -arg})
-    return phi
 
 
 def _product(f: Enclosure, g: Enclosure) -> Enclosure:

@@ -340,3 +340,15 @@ def univariate_hull(f, t, lo: float, hi: float, env=None, levels: int = 40) -> I
             piece = Iv(-m, m)
         out = out.hull(piece)
     return out
+
+
+def fixed_signs(phi, t, lo: float, hi: float, env):
+    """phi with every |a(t)| whose argument keeps one sign on (lo, hi) written as a or -a; None when
+    some argument changes sign (a kink: no bound)."""
+    for node in sorted(phi.atoms(sp.Abs), key=sp.count_ops):
+        arg = node.args[0]
+        v = univariate_hull(arg, t, lo, hi, env)
+        if not (v.lo >= 0 or v.hi <= 0):
+            return None
+        phi = phi.xreplace({node: arg if v.lo >= 0 else -arg})
+    return phi
