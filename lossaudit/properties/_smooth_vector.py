@@ -26,16 +26,37 @@ def prove(ctx: Context):
     dom = loss.pred_domain
     box = Iv(0.0, 1.0) if dom.on_simplex else Iv(float(dom.lo), float(dom.hi))
     env = {s: box for s in loss.pred_symbols}
-    by_target = {}
+    by_target, done = {}, []
     for label, sub, hull in _proof_targets(loss):
         expr = loss.exact_expression.xreplace(sub)
         if expr.has(S.sp.nan, S.sp.zoo):
             return None
-        enc = S.guarded(ctx.seconds, bounds.hessian_bound, expr, loss.pred_symbols, {**env, **hull}, default=None)
-        if enc is None:
-            return None
-        by_target[label] = enc.hess
+        hess = _by_symmetry(loss, expr, sub, done)
+        if hess is None:
+            enc = S.guarded(ctx.seconds, bounds.hessian_bound, expr, loss.pred_symbols, {**env, **hull},
+                            default=None)
+            if enc is None:
+                return None
+            hess = enc.hess
+        done.append((sub, expr, hess))
+        by_target[label] = hess
     return [by_target] if by_target else None
+
+
+def _by_symmetry(loss, expr, sub: dict, done: list):
+    """The bound already proven for a target this one's transposition of two coordinates maps to, when
+    the loss there is the same expression with those two predictions swapped (the box is symmetric, so
+    the sup is the same); else None."""
+    ys, ps = loss.true_symbols, loss.pred_symbols
+    for sub0, expr0, hess in done:
+        diff = [i for i, s in enumerate(ys) if sub.get(s) != sub0.get(s)]
+        if len(diff) != 2:
+            continue
+        i, j = diff
+        if sub[ys[i]] == sub0[ys[j]] and sub[ys[j]] == sub0[ys[i]] and \
+                expr.xreplace({ps[i]: ps[j], ps[j]: ps[i]}) == expr0:
+            return hess
+    return None
 
 
 def _proof_targets(loss) -> list:

@@ -49,7 +49,9 @@ class Enclosure:
 
     @property
     def finite(self) -> bool:
-        return math.isfinite(self.grad) and math.isfinite(self.hess)
+        """A finite Hessian bound (the gradient may be unbounded: max(0, u)^2 with u unbounded; an infinite
+        gradient bound makes every rule that uses it infinite)."""
+        return math.isfinite(self.hess)
 
 
 def _const(iv: Iv) -> Enclosure:
@@ -63,7 +65,7 @@ def _sqrt_up(x: float) -> float:
     """An upper bound of sqrt(x): math.sqrt is correctly rounded, exact when x is a float's square."""
     from fractions import Fraction
     r = math.sqrt(x)
-    return r if Fraction(r) ** 2 >= Fraction(x) else I.up(r)
+    return r if math.isinf(r) or Fraction(r) ** 2 >= Fraction(x) else I.up(r)
 
 
 def _up_sum(*xs) -> float:
@@ -254,18 +256,25 @@ class Calculus:
         b, support = norm
         return Enclosure(Iv(0.0, 1.0), _up_mul(b, SQRT2, 0.25), _up_mul(b, b, 0.5), support)
 
-    def atom_weights(self, leaf, t):
-        """(domain (lo, hi), g(t), [h options]): the leaf's gradient and Hessian bounds as functions of
-        its value t; None when the leaf's range is unbounded."""
+    def atom_weights(self, leaf, t, d1, d2):
+        """(domain (lo, hi), gradient bound, [Hessian bound options]) of phi(leaf) as expressions in the
+        leaf's value t, given phi' = d1 and phi'' = d2; None when the leaf's range is unbounded.
+
+        A softmax probability s of v = B x + d: grad s = s (e - s), Hess s = s (e - s)(e - s)^T - s J
+        (J = diag s - s s^T), so Hess phi(s) = (s phi' + s^2 phi'')(e - s)(e - s)^T - s phi' J, with
+        |e - s|^2 <= 2 (1 - s)^2 and |J| <= min(1/2, 1 - s^2) <= min(1/2, 2 (1 - s)), times |B|^2."""
         if leaf in self.index:
             d = self.domains[leaf]
-            return ((d.lo, d.hi), sp.Integer(1), [sp.Integer(0)]) if d.finite else None
+            return ((d.lo, d.hi), d1, [[d2]]) if d.finite else None
         norm = self._matrix_norm(leaf.args[1:])
         if norm is None:
             return None
-        b = sp.Float(norm[0], 30)
-        g = b * sp.sqrt(2) * t * (1 - t)
-        return (0.0, 1.0), g, [b ** 2 * t * (2 * (1 - t) ** 2 + sp.Rational(1, 2)), b ** 2 * 2 * t * (1 - t) * (2 - t)]
+        from fractions import Fraction
+        b = sp.Rational(*Fraction(norm[0]).as_integer_ratio())
+        outer = (t * d1 + t ** 2 * d2) * 2 * (1 - t) ** 2 * b ** 2
+        inner = d1 * t * b ** 2
+        grad = d1 * b * sp.sqrt(2) * t * (1 - t)
+        return (0.0, 1.0), grad, [[outer, inner / 2], [outer, inner * 2 * (1 - t)]]
 
     # -- one bounded scalar ------------------------------------------------------
     def leaves(self, e) -> set:
@@ -291,10 +300,7 @@ class Calculus:
     def univariate(self, e, leaf) -> Enclosure:
         from .core import guarded
         t = sp.Dummy("t")
-        weights = self.atom_weights(leaf, t)
-        if weights is None:
-            return UNBOUNDED
-        (lo, hi), g, hs = weights
+        lo, hi = (0.0, 1.0) if isinstance(leaf, SM) else (self.domains[leaf].lo, self.domains[leaf].hi)
         phi = e.xreplace({leaf: t})
         if phi.has(*BRANCHES) or phi.atoms(Relational):
             return UNBOUNDED  # sympy differentiates a branch as if it never switched
@@ -305,10 +311,14 @@ class Calculus:
         d2 = guarded(5.0, sp.diff, d1, t, default=None) if d1 is not None else None
         if d1 is None or d2 is None:
             return UNBOUNDED
+        weights = self.atom_weights(leaf, t, d1, d2)
+        if weights is None:
+            return UNBOUNDED
+        _, g, options = weights
         env = self.domains
         value = I.univariate_hull(phi, t, lo, hi, env)
-        grad = I.univariate_sup([[d1 * g]], t, lo, hi, env)
-        hess = I.univariate_sup([[d1 * h, d2 * g ** 2] for h in hs], t, lo, hi, env)
+        grad = I.univariate_sup([[g]], t, lo, hi, env)
+        hess = I.univariate_sup(options, t, lo, hi, env)
         return Enclosure(value, grad, hess, self.bound(leaf).support)
 
     # -- composition -------------------------------------------------------------

@@ -40,10 +40,25 @@ def _exact_sum(a: float, b: float, s: float) -> bool:
     return (a - (s - bb)) + (b - bb) == 0
 
 
+_SPLIT = 134217729.0  # 2^27 + 1: Veltkamp's splitting of a double into two 26-bit halves
+
+
+def _split(a: float):
+    c = _SPLIT * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
 def _exact_product(a: float, b: float, p: float) -> bool:
+    """Is a*b exactly the double p? Dekker's error-free product (the rounding error is exactly
+    representable), away from overflow and underflow, where the answer is "not known exact"."""
     if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(p)):
         return True
-    return Fraction(a) * Fraction(b) == Fraction(p)
+    if p == 0 or not (1e-290 < abs(a) < 1e290 and 1e-290 < abs(b) < 1e290 and 1e-290 < abs(p) < 1e290):
+        return a == 0 or b == 0
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl == 0
 
 
 @dataclass(frozen=True)
@@ -211,33 +226,49 @@ UNARY = {
 
 def enclose(expr, env: dict) -> Iv:
     """An interval holding every value of expr when each free symbol s ranges over env[s]."""
+    return compiled(expr)(env)
+
+
+def compiled(expr):
+    """enclose(expr, .) as a function of env, built once (the pieces of an interval evaluate it often)."""
     if expr.is_Symbol:
-        return env.get(expr, FULL)
+        return lambda env: env.get(expr, FULL)
     if expr.is_Number or expr.is_NumberSymbol:
-        return number(expr)
-    if isinstance(expr, sp.Add):
-        out = ZERO
-        for a in expr.args:
-            out = out + enclose(a, env)
-        return out
-    if isinstance(expr, sp.Mul):
-        out = Iv.point(1.0)
-        for a in expr.args:
-            out = out * enclose(a, env)
-        return out
+        iv = number(expr)
+        return lambda env: iv
+    parts = [compiled(a) for a in expr.args]
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        add = isinstance(expr, sp.Add)
+
+        def fold(env):
+            out = ZERO if add else Iv.point(1.0)
+            for p in parts:
+                out = out + p(env) if add else out * p(env)
+            return out
+        return fold
     if isinstance(expr, sp.Pow):
-        e = expr.exp
-        if not e.is_Number:
-            return exp(enclose(e * sp.log(expr.base), env)) if enclose(expr.base, env).lo > 0 else FULL
-        return power(enclose(expr.base, env), float(e), bool(e.is_Integer))
+        return _compiled_power(expr, parts)
     for kind, fn in UNARY.items():
         if isinstance(expr, kind):
-            return fn(enclose(expr.args[0], env))
+            inner = parts[0]
+            return lambda env: fn(inner(env))
     if isinstance(expr, (sp.Max, sp.Min)):
-        parts = [enclose(a, env) for a in expr.args]
         pick = max if isinstance(expr, sp.Max) else min
-        return Iv(pick(p.lo for p in parts), pick(p.hi for p in parts))
-    return FULL
+
+        def extremum(env):
+            ivs = [p(env) for p in parts]
+            return Iv(pick(v.lo for v in ivs), pick(v.hi for v in ivs))
+        return extremum
+    return lambda env: FULL
+
+
+def _compiled_power(expr, parts):
+    base, e = parts[0], expr.exp
+    if not e.is_Number:
+        log_form = compiled(e * sp.log(expr.base))
+        return lambda env: exp(log_form(env)) if base(env).lo > 0 else FULL
+    value, integer = float(e), bool(e.is_Integer)
+    return lambda env: power(base(env), value, integer)
 
 
 # ---------------------------------------------------------------------------
@@ -279,12 +310,18 @@ def tail_sup(f, r, delta: float, env=None) -> float:
     return total
 
 
-def pieces(lo: float, hi: float, levels: int = 40, inner: int = 24) -> list:
-    """Cuts of (lo, hi): geometric toward both ends (2^-k of the width), uniform in the middle."""
+PER_OCTAVE = 4  # cuts per halving of the distance to an end: a piece's ends differ by 2^(1/4)
+INNER = 64
+
+
+def pieces(lo: float, hi: float, levels: int = 40, inner: int = INNER) -> list:
+    """Cuts of (lo, hi): geometric toward both ends (2^(-k/PER_OCTAVE) of the width), uniform in the
+    middle; a narrow piece keeps the dependency of interval arithmetic (x - x) small."""
     w = hi - lo
-    left = [lo + w * 2.0 ** -k for k in range(levels, 1, -1)]
+    ks = [k / PER_OCTAVE for k in range(levels * PER_OCTAVE, 2 * PER_OCTAVE - 1, -1)]
+    left = [lo + w * 2.0 ** -k for k in ks]
     mid = [lo + w * (0.25 + 0.5 * i / inner) for i in range(inner + 1)]
-    right = [hi - w * 2.0 ** -k for k in range(2, levels + 1)]
+    right = [hi - w * 2.0 ** -k for k in reversed(ks)]
     return sorted(set(left + mid + right))
 
 
@@ -295,9 +332,10 @@ def univariate_sup(options, t, lo: float, hi: float, env=None, levels: int = 40)
     (t = lo + r, t = hi - r)."""
     cuts = pieces(lo, hi, levels)
     best = 0.0
+    fns = [[compiled(f) for f in fs] for fs in options]
     for a, b in zip(cuts[:-1], cuts[1:]):
         box = {**(env or {}), t: Iv(down(a), up(b))}
-        best = max(best, min(_total(enclose(f, box).mag for f in fs) for fs in options))
+        best = max(best, min(_total(fn(box).mag for fn in fs) for fs in fns))
         if math.isinf(best):
             return INF
     r = sp.Symbol("r", positive=True)
@@ -328,8 +366,9 @@ def univariate_hull(f, t, lo: float, hi: float, env=None, levels: int = 40) -> I
     """An interval holding f(t) for every t in the open interval (lo, hi) (finite ends)."""
     cuts = pieces(lo, hi, levels)
     out = None
+    fn = compiled(f)
     for a, b in zip(cuts[:-1], cuts[1:]):
-        piece = enclose(f, {**(env or {}), t: Iv(down(a), up(b))})
+        piece = fn({**(env or {}), t: Iv(down(a), up(b))})
         out = piece if out is None else out.hull(piece)
     r = sp.Symbol("r", positive=True)
     for end, sign, delta in ((lo, 1, cuts[0] - lo), (hi, -1, hi - cuts[-1])):
