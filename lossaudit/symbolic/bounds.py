@@ -27,6 +27,9 @@ from sympy.core.relational import Relational
 
 from . import intervals as I
 from .intervals import INF, Iv
+from .intervals import mul_up as _up_mul
+from .intervals import sqrt_up as _sqrt_up
+from .intervals import sum_up as _up_sum
 
 BRANCHES = (sp.Piecewise, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
 SQRT2 = I.up(math.sqrt(2.0), 2)
@@ -59,28 +62,6 @@ def _const(iv: Iv) -> Enclosure:
 
 
 UNBOUNDED = Enclosure(I.FULL, INF, INF, frozenset())
-
-
-def _sqrt_up(x: float) -> float:
-    """An upper bound of sqrt(x): math.sqrt is correctly rounded, exact when x is a float's square."""
-    from fractions import Fraction
-    r = math.sqrt(x)
-    return r if math.isinf(r) or Fraction(r) ** 2 >= Fraction(x) else I.up(r)
-
-
-def _up_sum(*xs) -> float:
-    """An upper bound of the sum of nonnegative floats (rounded up only where inexact)."""
-    out = Iv.point(0.0)
-    for x in xs:
-        out = out + Iv.point(x)
-    return out.hi
-
-
-def _up_mul(*xs) -> float:
-    out = Iv.point(1.0)
-    for x in xs:
-        out = out * Iv.point(x)
-    return out.hi
 
 
 # ---------------------------------------------------------------------------

@@ -271,6 +271,27 @@ def _compiled_power(expr, parts):
     return lambda env: power(base(env), value, integer)
 
 
+def sqrt_up(x: float) -> float:
+    """An upper bound of sqrt(x): math.sqrt is correctly rounded, exact when x is a float's square."""
+    r = math.sqrt(x)
+    return r if math.isinf(r) or Fraction(r) ** 2 >= Fraction(x) else up(r)
+
+
+def sum_up(*xs) -> float:
+    """An upper bound of the sum of nonnegative floats (rounded up only where inexact)."""
+    out = Iv.point(0.0)
+    for x in xs:
+        out = out + Iv.point(x)
+    return out.hi
+
+
+def mul_up(*xs) -> float:
+    out = Iv.point(1.0)
+    for x in xs:
+        out = out * Iv.point(x)
+    return out.hi
+
+
 # ---------------------------------------------------------------------------
 # sup |f| over an open interval of one variable: pieces inside, power-log rules at the ends
 
