@@ -39,7 +39,12 @@ SPEC = PropertySpec(
 4. The constant: the largest |L''| over the samples, refined around its peak,
    and never below a finite limit of step 2.
 5. Proof (expressions): L and L' continuous across every span's end and
-   finite limits of L'' at both ends of every span (continuous inside).""",
+   finite limits of L'' at both ends of every span (continuous inside).
+6. Vector kinds (expressions): a rigorous bound of sup ‖∇²L‖ over the whole
+   domain, for every target, by enclosures over the expression tree
+   (logsumexp and softmax atoms, sum, product and chain rules, interval
+   arithmetic rounded outward); a finite bound proves it and is the constant,
+   the largest sampled Hessian norm its lower estimate.""",
     figure=lambda v: _figure(v), figure_legend="its constant L", csv_figure="constant")
 PROPERTY = SPEC.name
 
