@@ -12,10 +12,9 @@ gradient's norm and of its Hessian's spectral norm. Atoms declare tiny facts, on
     product f g             |Hess| <= |f| |Hess g| + |g| |Hess f| + 2 |grad f| |grad g|
     phi(f)                  |Hess| <= |phi'(f)| |Hess f| + |phi''(f)| |grad f|^2 (phi', phi'' on f's interval)
 
-A subtree depending on the variables through one bounded scalar t (a softmax probability, a coordinate
-of a bounded box) is bounded as sup_t |phi'(t)| h(t) + |phi''(t)| g(t)^2, g and h the atom's bounds as
-functions of t: -(1 - s)^2 log s (focal) is bounded although log s is not. Anything the rules do not
-know bounds to infinity: no proof, never a wrong one.
+A subtree depending on the variables through one bounded scalar t (a softmax probability, a box
+coordinate) is bounded as a function of t (Calculus.atom_weights): -(1 - s)^2 log s (focal) is bounded
+although log s is not. What the rules do not know bounds to infinity: no proof, never a wrong one.
 """
 from __future__ import annotations
 
@@ -26,17 +25,15 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from . import intervals as I
-from .intervals import INF, Iv
-from .intervals import mul_up as _up_mul
-from .intervals import sqrt_up as _sqrt_up
-from .intervals import sum_up as _up_sum
+from .intervals import INF, Iv, mul_up as _up_mul, sqrt_up as _sqrt_up, sum_up as _up_sum  # noqa: I001
 
 BRANCHES = (sp.Piecewise, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
+T = sp.Dummy("T")
 SQRT2 = I.up(math.sqrt(2.0), 2)
 
 
 class LSE(sp.Function):
-    """logsumexp of its arguments (kept whole: its Hessian is bounded although exp is not)."""
+    """logsumexp of its arguments, kept whole (its Hessian is bounded; exp's is not)."""
 
 
 class SM(sp.Function):
@@ -57,7 +54,7 @@ class Enclosure:
         return math.isfinite(self.hess)
 
 
-def _const(iv: Iv) -> Enclosure:
+def _const(iv: Iv) -> Enclosure:  # a node free of the predictions
     return Enclosure(iv, 0.0, 0.0, frozenset())
 
 
@@ -174,6 +171,7 @@ class Calculus:
         self.index = {s: i for i, s in enumerate(self.preds)}
         self.domains = domains          # pred symbol -> Iv (the box the variables range over)
         self.memo: dict = {}
+        self.shared: dict = {}          # univariate analyses by (phi(T), the leaf's scale or domain)
 
     def bound(self, e) -> Enclosure:
         if e not in self.memo:
@@ -279,6 +277,22 @@ class Calculus:
         return leaf
 
     def univariate(self, e, leaf) -> Enclosure:
+        """Constant factors split off, and phi(t) analysed once for every leaf it recurs with (the K
+        terms y_j phi(s_j) of a loss over K classes share one analysis)."""
+        preds = set(self.preds)
+        consts = [a for a in sp.Mul.make_args(e) if not (a.free_symbols & preds)]
+        if consts:
+            c = I.enclose(sp.Mul(*consts), self.domains)
+            f = self.univariate(sp.Mul(*[a for a in sp.Mul.make_args(e) if a not in consts]), leaf)
+            return _product(_const(c), f) if f.finite else UNBOUNDED
+        norm = self._matrix_norm(leaf.args[1:]) if isinstance(leaf, SM) else None
+        key = (e.xreplace({leaf: T}), norm and norm[0], None if isinstance(leaf, SM) else self.domains[leaf])
+        if key not in self.shared:
+            self.shared[key] = self._univariate(e, leaf)
+        enc = self.shared[key]
+        return Enclosure(enc.value, enc.grad, enc.hess, self.bound(leaf).support)
+
+    def _univariate(self, e, leaf) -> Enclosure:
         from .core import guarded
         t = sp.Dummy("t")
         lo, hi = (0.0, 1.0) if isinstance(leaf, SM) else (self.domains[leaf].lo, self.domains[leaf].hi)
