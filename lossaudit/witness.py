@@ -113,11 +113,15 @@ class Checker:
 
 
 def on_simplex(p, dps: int = 50) -> list:
-    """The point with its last coordinate 1 - sum(others), in exact arithmetic: on the simplex exactly
-    (a float point that sums to 1 within an ulp is moved by at most that ulp)."""
+    """The point exactly on the simplex, in exact arithmetic: a float point that sums to 1 within
+    rounding keeps its leading coordinates and gets 1 - sum(others) as its last (moved by an ulp at
+    most); a point farther off is scaled onto it (p / sum p)."""
     with mpmath.workdps(dps):
-        head = [mpmath.mpf(v) for v in p[:-1]]
-        return head + [1 - mpmath.fsum(head)]
+        q = [mpmath.mpf(v) for v in p]
+        total = mpmath.fsum(q)
+        if abs(total - 1) > simplex_tolerance(len(q)):
+            return [v / total for v in q]
+        return q[:-1] + [1 - mpmath.fsum(q[:-1])]
 
 
 def simplex_tolerance(k: int) -> float:

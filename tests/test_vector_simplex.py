@@ -94,15 +94,16 @@ def test_smoothness_proved_with_its_constant(expr, kind):
     want, why = SMOOTH[(expr, kind)]
     v = _verdict(expr, "smoothness", kind=kind)
     assert (v.verdict, v.method) == ("holds", "proof"), (why, v.detail)
-    assert want - 1e-12 <= v.extras["constant"] <= want * (1 + 1e-9), (why, v.extras)
-    assert v.extras["constant_sampled"] <= v.extras["constant"] * (1 + 1e-9)
+    assert want - 1e-12 <= v.extras["constant_bound"] <= want * (1 + 1e-9), (why, v.extras)
+    # the constant reported is the sampled sup, which the proven bound must hold (here it is attained)
+    assert want * (1 - 1e-3) <= v.extras["constant"] <= v.extras["constant_bound"] * (1 + 1e-9), (why, v.extras)
 
 
 def test_expected_error_on_logits_is_smooth_by_proof():
     # 1 - s_c (the expected 0-1 error of the softmax): |grad| <= sqrt2/4, Hessian s_c[(e-s)(e-s)^T - J] bounded
     v = _verdict("1 - sum(y_true*exp(y_pred - logsumexp(y_pred)))", "smoothness", kind="logits")
     assert (v.verdict, v.method) == ("holds", "proof"), v.detail
-    assert 0 < v.extras["constant_sampled"] <= v.extras["constant"] < 10
+    assert 0 < v.extras["constant"] <= v.extras["constant_bound"] < 10
 
 
 def test_squared_distance_callable_constant_is_not_rounding():

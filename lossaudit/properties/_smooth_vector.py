@@ -80,20 +80,20 @@ def _proof_targets(loss) -> list:
 
 
 def vector_proved(ctx: Context, extras: dict, by_target: dict) -> Verdict | None:
-    """holds by proof with the proven bound as the constant (the sampled sup a lower estimate); None
-    (the sampled verdict) if a sample ever exceeded the bound: the bound would be wrong."""
+    """holds by proof. The constant stays the estimate of sup |Hessian| (the largest sampled norm,
+    refined), the proven bound beside it as its upper end; None (the sampled verdict) if a sample ever
+    exceeded the bound: the bound would be wrong."""
     bound = max(by_target.values())
     sampled = extras.get("constant")
     if sampled is not None and math.isfinite(sampled) and sampled > bound * (1 + 1e-9) + 1e-12:
         return None
-    varies = max(by_target.values()) - min(by_target.values()) > 1e-9 * max(1.0, bound)
-    out = {"constant": bound, "constant_sampled": sampled, "depends_on_target": varies}
-    if varies:
-        out["constant_by_target"] = dict(by_target)
-    shown = f"sup‖∇²L‖ <= {bound:.6g}" + (" (the largest over the targets)" if varies else "")
-    low = f"; the largest sampled Hessian norm is {sampled:.6g}" if sampled is not None else ""
-    return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth by proof: {VECTOR_PROOF_TEXT} give {shown}{low}.",
-                   {"proof": VECTOR_PROOF_TEXT, "bound": bound}, out)
+    out = dict(extras) if sampled is not None else {"constant": bound, "depends_on_target": False}
+    out["constant_bound"] = bound
+    if max(by_target.values()) - min(by_target.values()) > 1e-9 * max(1.0, bound):
+        out["constant_bound_by_target"] = dict(by_target)
+    low = f"; the largest sampled Hessian norm, the constant reported, is {sampled:.6g}" if sampled is not None else ""
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth by proof: {VECTOR_PROOF_TEXT} give sup‖∇²L‖ <= {bound:.6g} "
+                   f"for every target{low}.", {"proof": VECTOR_PROOF_TEXT, "bound": bound}, out)
 
 
 VECTOR_PROOF_TEXT = ("rigorous enclosures over the expression tree (interval arithmetic with outward "
