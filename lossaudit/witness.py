@@ -27,6 +27,7 @@ from .numeric import nice_numbers
 EXACT_RTOL = mpmath.mpf(10) ** -12   # scalar kinds, 50-digit evaluation
 VECTOR_RTOL = mpmath.mpf(10) ** -9   # vector kinds (re-checked in float64)
 FLOAT_RTOL = 1e-9                    # float64 evaluation of a callable
+FLOAT_FLOOR = 1e-13                  # absolute: a vector callable's rounding at values near 0
 
 
 class Checker:
@@ -65,9 +66,7 @@ class Checker:
             if self.vector:
                 p = [a if isinstance(a, mpmath.mpf) else mpmath.mpf(float(a)) for a in yp]
                 if self.simplex:
-                    with mpmath.workdps(max(50, self._mp.dps)):
-                        total = mpmath.fsum(p)
-                        p = [v / total for v in p]
+                    p = on_simplex(p, max(50, self._mp.dps))
                 args = p + [mpmath.mpf(float(a)) for a in yt]
             else:
                 args = [a if isinstance(a, mpmath.mpf) else mpmath.mpf(float(a)) for a in (yp, yt)]
@@ -113,6 +112,30 @@ class Checker:
         return a - b > FLOAT_RTOL * max(abs(a), abs(b)) + 1e-12 * FLOAT_RTOL
 
 
+def on_simplex(p, dps: int = 50) -> list:
+    """The point exactly on the simplex, in exact arithmetic: a float point that sums to 1 within
+    rounding keeps its leading coordinates and gets 1 - sum(others) as its last (moved by an ulp at
+    most); a point farther off is scaled onto it (p / sum p)."""
+    with mpmath.workdps(dps):
+        q = [mpmath.mpf(v) for v in p]
+        total = mpmath.fsum(q)
+        if abs(total - 1) > simplex_tolerance(len(q)):
+            return [v / total for v in q]
+        return q[:-1] + [1 - mpmath.fsum(q[:-1])]
+
+
+def simplex_tolerance(k: int) -> float:
+    """How far from 1 the float sum of a point of the simplex may be: a few ulps per coordinate."""
+    return max(1e-15, 4 * k * 2.0 ** -52)
+
+
+def on_domain(chk: "Checker", p) -> bool:
+    """A distribution-kind point lies on the simplex to within rounding (exactly summed); others pass."""
+    if not chk.simplex:
+        return True
+    return all(v > 0 for v in p) and abs(math.fsum(p) - 1.0) <= simplex_tolerance(len(p))
+
+
 def _mix(a, b, t):
     if isinstance(a, (list, tuple)):
         return [t * p + (1 - t) * q for p, q in zip(a, b)]
@@ -125,19 +148,24 @@ def chord_broken(chk: Checker, a, b, t, y) -> bool:
 
 
 def _chord_broken(chk: Checker, a, b, t, y) -> bool:
+    if chk.simplex and not (on_domain(chk, a) and on_domain(chk, b)):
+        return False  # a chord off the simplex says nothing about convexity on it
     if chk.exact:
         with mpmath.workdps(50):
             t_ = mpmath.mpf(t)
-            if chk.simplex:  # put the ends on the simplex first, so the midpoint is their exact mixture
-                a = [mpmath.mpf(v) / mpmath.fsum(mpmath.mpf(w) for w in a) for v in a]
-                b = [mpmath.mpf(v) / mpmath.fsum(mpmath.mpf(w) for w in b) for v in b]
+            if chk.simplex:  # the ends exactly on the simplex, so the midpoint is their exact mixture
+                a, b = on_simplex(a), on_simplex(b)
             mid = [t_ * mpmath.mpf(p) + (1 - t_) * mpmath.mpf(q) for p, q in zip(a, b)] if chk.vector \
                 else t_ * mpmath.mpf(a) + (1 - t_) * mpmath.mpf(b)
             lm = chk.value(mid, y)
             la, lb = chk.value(a, y), chk.value(b, y)
             return chk.greater(lm, t_ * la + (1 - t_) * lb)
     lm = chk.value(_mix(a, b, t), y)
-    return chk.greater(lm, t * chk.value(a, y) + (1 - t) * chk.value(b, y))
+    la, lb = chk.value(a, y), chk.value(b, y)
+    if chk.vector:  # float evaluations: beyond rounding of all three values, and an absolute floor
+        noise = FLOAT_RTOL * (abs(la) + abs(lb) + abs(lm)) + FLOAT_FLOOR
+        return all(map(math.isfinite, (la, lb, lm))) and lm - (t * la + (1 - t) * lb) > noise
+    return chk.greater(lm, t * la + (1 - t) * lb)
 
 
 def chord_values(chk: Checker, a, b, t, y) -> dict:
@@ -204,17 +232,19 @@ def _slope_gap(f, h):
     return abs(right - left), max(abs(left), abs(right))
 
 
-def _simpler(x) -> list:
+def _simpler(x, simplex: bool = False) -> list:
     if isinstance(x, (list, tuple)):
         options = [nice_numbers(v)[:4] for v in x]
         combos = [[opts[min(i, len(opts) - 1)] for opts in options] for i in range(4)]
+        if simplex:  # simpler leading coordinates, the last one what keeps the sum at 1
+            combos = [c[:-1] + [1.0 - math.fsum(c[:-1])] for c in combos]
         return combos + [list(x)]
     return nice_numbers(x)
 
 
 def shrink_chord(chk: Checker, a, b, t, y, inside) -> tuple:
     """The simplest (a, b, t) near the given one that still breaks the chord inequality."""
-    for a2, b2 in itertools.islice(_pairs(_simpler(a), _simpler(b)), 40):
+    for a2, b2 in itertools.islice(_pairs(_simpler(a, chk.simplex), _simpler(b, chk.simplex)), 40):
         for t2 in (0.5, t):
             if inside(a2) and inside(b2) and a2 != b2 and chord_broken(chk, a2, b2, t2, y):
                 return a2, b2, t2
@@ -223,7 +253,7 @@ def shrink_chord(chk: Checker, a, b, t, y, inside) -> tuple:
 
 def shrink_pair(chk: Checker, farther, closer, y, valid) -> tuple:
     """The simplest (farther, closer) near the given one still out of order; `valid` checks the geometry."""
-    for f2, c2 in itertools.islice(_pairs(_simpler(farther), _simpler(closer)), 40):
+    for f2, c2 in itertools.islice(_pairs(_simpler(farther, chk.simplex), _simpler(closer, chk.simplex)), 40):
         if valid(f2, c2) and pair_out_of_order(chk, f2, c2, y):
             return f2, c2
     return farther, closer

@@ -7,7 +7,7 @@ from ..analysis import Context, fmt
 from ..curvature import lowest_modes
 from ..text import apart
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
-from ..witness import Checker, chord_broken, chord_values, shrink_chord
+from ..witness import Checker, chord_broken, chord_values, on_domain, shrink_chord
 from . import PropertySpec
 from ._convex import prove, prove_case  # noqa: F401 - the template calls them from here
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
@@ -179,17 +179,18 @@ def _vector_chord(ctx: Context, chk: Checker, y):
     y_arr = np.asarray(y, dtype=float)
     X = ctx.vector_samples(y, PROPERTY)
     f = lambda Z: ctx.views.value(Z, y_arr)  # noqa: E731
+    inside = lambda p: bool(ctx.loss.pred_domain.inside(p)[0]) and on_domain(chk, p)  # noqa: E731
     for a, b, t in _vector_candidates(ctx, f, X, y_arr):
         a, b, t = [float(v) for v in a], [float(v) for v in b], float(t)
-        if not ctx.views.simplex:  # rounding would take simplex points off the simplex
-            inside = lambda p: bool(ctx.loss.pred_domain.inside(p)[0])  # noqa: E731
-            a, b, t = shrink_chord(chk, a, b, t, list(y), inside)
-        if chord_broken(chk, a, b, t, list(y)):
+        a, b, t = shrink_chord(chk, a, b, t, list(y), inside)
+        if inside(a) and inside(b) and chord_broken(chk, a, b, t, list(y)):
             return a, b, t
     return None
 
 
 def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
+    """Chords along negative curvature, random chords between samples and local chords along random
+    directions; on the simplex every direction lies in its tangent space and every end on it."""
     rng = ctx.rng(PROPERTY, "vchords", tuple(y))
     A, B, T = _curvature_chords(ctx, X, y)
     m, n = ctx.budget.samples, X.shape[0]
@@ -197,18 +198,15 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
     A.append(X[i])
     B.append(X[j])
     T.append(rng.uniform(0.05, 0.95, size=m))
-    d = rng.standard_normal(X.shape)
-    if ctx.views.simplex:
-        d -= d.mean(axis=1, keepdims=True)
-    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    d = _tangent(ctx, rng.standard_normal(X.shape))
     for rel in (0.3, 1e-2):
         h = rel * np.maximum(1.0, np.abs(X).max(axis=1))[:, None]
-        if ctx.views.simplex:
-            h = np.minimum(h, 0.9 * np.min(X / (np.abs(d) + 1e-300), axis=1)[:, None])
-        A.append(X - h * d)
-        B.append(X + h * d)
+        A.append(X - _room(ctx, X, h, d) * d)
+        B.append(X + _room(ctx, X, h, d) * d)
         T.append(np.full(n, 0.5))
     A, B, T = np.concatenate(A), np.concatenate(B), np.concatenate(T)
+    if ctx.views.simplex:  # rounding moved the ends by an ulp: put them back on the simplex
+        A, B = A / A.sum(axis=1, keepdims=True), B / B.sum(axis=1, keepdims=True)
     keep = ctx.loss.pred_domain.inside(A) & ctx.loss.pred_domain.inside(B)
     A, B, T = A[keep], B[keep], T[keep]
     fa, fb, fm = f(A), f(B), f(T[:, None] * A + (1 - T[:, None]) * B)
@@ -218,17 +216,36 @@ def _vector_candidates(ctx: Context, f, X: np.ndarray, y: np.ndarray) -> list:
     return [(A[q], B[q], T[q]) for q in clearest(idx, rel)]
 
 
+def _tangent(ctx: Context, d: np.ndarray) -> np.ndarray:
+    """Unit directions; on the simplex projected onto its tangent space (components summing to 0)."""
+    if ctx.views.simplex:
+        d = d - d.mean(axis=1, keepdims=True)
+    norm = np.linalg.norm(d, axis=1, keepdims=True)
+    return d / np.where(norm > 0, norm, 1.0)
+
+
+def _room(ctx: Context, X: np.ndarray, h: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Step lengths h, shortened on the simplex so that X ± h d keeps every entry positive."""
+    if not ctx.views.simplex:
+        return h
+    return np.minimum(h, 0.9 * np.min(X / (np.abs(d) + 1e-300), axis=1)[:, None])
+
+
 def _curvature_chords(ctx: Context, X: np.ndarray, y: np.ndarray):
-    """Chords along the Hessian's smallest eigenvector where it is negative (lists A, B, T)."""
+    """Chords along the Hessian's smallest eigenvector where it is negative (lists A, B, T). On the
+    simplex the Hessian is P H P, whose null direction 1 (off the simplex) can come out as a rounding-
+    negative mode: directions are projected onto the tangent space and kept only if mostly in it."""
     A, B, T = [], [], []
     w, v = lowest_modes(ctx.views, X, y)
     neg = w < 0  # NaN (a Hessian that is not finite) is not negative
+    if ctx.views.simplex:
+        tangent = v - v.mean(axis=1, keepdims=True)
+        neg &= np.linalg.norm(tangent, axis=1) > 0.5
+        v = _tangent(ctx, tangent)
     base = X[neg]
     for rel in (0.5, 0.1, 1e-2, 1e-3):
         h = rel * np.maximum(1.0, np.abs(base).max(axis=1))[:, None]
-        if ctx.views.simplex:
-            h = np.minimum(h, 0.9 * np.min(base / (np.abs(v[neg]) + 1e-300), axis=1)[:, None])
-        A.append(base - h * v[neg])
-        B.append(base + h * v[neg])
+        A.append(base - _room(ctx, base, h, v[neg]) * v[neg])
+        B.append(base + _room(ctx, base, h, v[neg]) * v[neg])
         T.append(np.full(base.shape[0], 0.5))
     return A, B, T

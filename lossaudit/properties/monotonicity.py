@@ -8,7 +8,7 @@ from ..analysis import Context, fmt
 from ..text import apart
 from ..numeric import typical_magnitude
 from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
-from ..witness import Checker, pair_out_of_order, shrink_pair
+from ..witness import Checker, on_domain, pair_out_of_order, shrink_pair
 from . import PropertySpec
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
 
@@ -298,6 +298,8 @@ def _vector_witness(ctx: Context, chk: Checker, y):
     X = ctx.vector_samples(y, PROPERTY)
     rng = ctx.rng(PROPERTY, "segments", tuple(y))
     seg = ctx.loss.kind.segments_toward_ideal(X, Y, rng)
+    if ctx.views.simplex:  # a segment between points of the simplex lies on it: keep rounding from moving it off
+        seg = seg / seg.sum(axis=2, keepdims=True)
     n, m, k = seg.shape
     vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
     rise = vals[:, 1:] - vals[:, :-1]
@@ -312,6 +314,6 @@ def _vector_witness(ctx: Context, chk: Checker, y):
     for q in np.argsort(-rel)[:TOP_CANDIDATES]:
         far, close = seg[rows[q], cols[q]], seg[rows[q], cols[q] + 1]
         far, close = [float(v) for v in far], [float(v) for v in close]
-        if pair_out_of_order(chk, far, close, list(y)):
+        if on_domain(chk, far) and on_domain(chk, close) and pair_out_of_order(chk, far, close, list(y)):
             return far, close
     return None

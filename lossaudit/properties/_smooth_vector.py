@@ -1,0 +1,100 @@
+"""Smoothness of vector losses by proof: a rigorous bound of sup |Hessian| (symbolic.bounds), per target.
+
+prove(ctx) gives [the proven bound per target] or None; vector_proved(ctx, extras, bounds) the verdict,
+with the proven bound as the constant and the sampled sup as a lower estimate.
+"""
+from __future__ import annotations
+
+import math
+
+from ..analysis import Context, fmt
+from ..verdict import HOLDS, PROOF, Verdict
+
+PROPERTY = "smoothness"
+
+PROOF_TARGETS = 64  # beyond this many targets the proof takes each target coordinate as an interval
+
+
+def prove(ctx: Context):
+    """Vector kinds: [a dict with the proven bound per target] when the bound calculus over the
+    expression tree gives a finite bound of sup |Hessian| over the whole domain, for every valid
+    target; None otherwise (no proof: the sampled verdict stands)."""
+    from .. import symbolic as S
+    from ..symbolic import bounds
+    from ..symbolic.intervals import Iv
+    loss = ctx.loss
+    dom = loss.pred_domain
+    box = Iv(0.0, 1.0) if dom.on_simplex else Iv(float(dom.lo), float(dom.hi))
+    env = {s: box for s in loss.pred_symbols}
+    by_target, done = {}, []
+    for label, sub, hull in _proof_targets(loss):
+        expr = loss.exact_expression.xreplace(sub)
+        if expr.has(S.sp.nan, S.sp.zoo):
+            return None
+        hess = _by_symmetry(loss, expr, sub, done)
+        if hess is None:
+            enc = S.guarded(ctx.seconds, bounds.hessian_bound, expr, loss.pred_symbols, {**env, **hull},
+                            default=None)
+            if enc is None:
+                return None
+            hess = enc.hess
+        done.append((sub, expr, hess))
+        by_target[label] = hess
+    return [by_target] if by_target else None
+
+
+def _by_symmetry(loss, expr, sub: dict, done: list):
+    """The bound already proven for a target this one's transposition of two coordinates maps to, when
+    the loss there is the same expression with those two predictions swapped (the box is symmetric, so
+    the sup is the same); else None."""
+    ys, ps = loss.true_symbols, loss.pred_symbols
+    for sub0, expr0, hess in done:
+        diff = [i for i, s in enumerate(ys) if sub.get(s) != sub0.get(s)]
+        if len(diff) != 2:
+            continue
+        i, j = diff
+        if sub[ys[i]] == sub0[ys[j]] and sub[ys[j]] == sub0[ys[i]] and \
+                expr.xreplace({ps[i]: ps[j], ps[j]: ps[i]}) == expr0:
+            return hess
+    return None
+
+
+def _proof_targets(loss) -> list:
+    """(label, substitution, interval env) for targets that stand for every valid one: every one-hot
+    class, every corner of a finite label set, else each target coordinate as an interval."""
+    import itertools
+
+    from ..domains import FiniteSet, Interval, OneHot
+    from ..symbolic import sym_number
+    from ..symbolic.intervals import Iv
+    k, tdom, ys = loss.K, loss.target_domain, loss.true_symbols
+    if isinstance(tdom, OneHot) and k <= PROOF_TARGETS:
+        points = tdom.vector_targets(k)
+    elif isinstance(tdom, FiniteSet) and len(tdom.values) ** k <= PROOF_TARGETS:
+        points = list(itertools.product(tdom.values, repeat=k))
+    else:
+        lo, hi = ((min(tdom.values), max(tdom.values)) if isinstance(tdom, FiniteSet) else
+                  (float(tdom.lo), float(tdom.hi)) if isinstance(tdom, Interval) else (0.0, 1.0))
+        return [("every y_true", {}, {s: Iv(lo, hi) for s in ys})]
+    return [(fmt(y), {s: sym_number(v) for s, v in zip(ys, y)}, {}) for y in points]
+
+
+def vector_proved(ctx: Context, extras: dict, by_target: dict) -> Verdict | None:
+    """holds by proof. The constant stays the estimate of sup |Hessian| (the largest sampled norm,
+    refined), the proven bound beside it as its upper end; None (the sampled verdict) if a sample ever
+    exceeded the bound: the bound would be wrong."""
+    bound = max(by_target.values())
+    sampled = extras.get("constant")
+    if sampled is not None and math.isfinite(sampled) and sampled > bound * (1 + 1e-9) + 1e-12:
+        return None
+    out = dict(extras) if sampled is not None else {"constant": bound, "depends_on_target": False}
+    out["constant_bound"] = bound
+    if max(by_target.values()) - min(by_target.values()) > 1e-9 * max(1.0, bound):
+        out["constant_bound_by_target"] = dict(by_target)
+    low = f"; the largest sampled Hessian norm, the constant reported, is {sampled:.6g}" if sampled is not None else ""
+    return Verdict(PROPERTY, HOLDS, PROOF, f"Smooth by proof: {VECTOR_PROOF_TEXT} give sup‖∇²L‖ <= {bound:.6g} "
+                   f"for every target{low}.", {"proof": VECTOR_PROOF_TEXT, "bound": bound}, out)
+
+
+VECTOR_PROOF_TEXT = ("rigorous enclosures over the expression tree (interval arithmetic with outward "
+                     "rounding; logsumexp and softmax atoms, chain and product rules)")
