@@ -63,6 +63,9 @@ def _call(node, params) -> Node:
         return Node(("r" + name) if len(args) == 1 else name, args)
     if name == "logsumexp":
         return Node("lse", args)
+    if name in ("softmax", "log_softmax"):  # the links' vector functions: a - logsumexp(a), exp of it
+        shifted = Node("-", [args[0], Node("lse", args)])
+        return Node("exp", [shifted]) if name == "softmax" else shifted
     (arg,) = args if name != "where" else (None,)
     if name == "log1p" and arg.op == "exp":
         return Node("softplus", arg.kids)
@@ -82,6 +85,7 @@ class ArrayProgram:
     def __init__(self, text: str, params: dict, k: int):
         tree, _, _ = check(text, params=tuple(params), vector=True)
         self.root = _build(tree, params)
+        _check_ops(self.root)
         self.k = k
         self.live: set = set()  # the nodes that depend on y_pred: the only ones a gradient flows through
         _mark_live(self.root, self.live)
@@ -159,6 +163,18 @@ class ArrayProgram:
         for kid, ga in zip(node.kids, _adjoints(node, g, args, memo[id(node)], memo, live)):
             if ga is not None and id(kid) in self.live:
                 self._backward(kid, _unbroadcast(ga, memo[id(kid)]), memo, grads)
+
+
+_KNOWN = {"x", "y", "c", "neg", "+", "-", "*", "/", "**", "max", "min", "rmax", "rmin", "sum", "mean", "lse",
+          "where", "cmp", "and", "or"}
+
+
+def _check_ops(node: Node) -> None:
+    """Refuse, when built, a function this evaluator does not know (not at the first evaluation)."""
+    if node.op not in _KNOWN and node.op not in D.UNARY:
+        raise ValueError(f"the array evaluator has no rule for {node.op}(...)")
+    for k in node.kids:
+        _check_ops(k)
 
 
 def _mark_live(node: Node, live: set) -> bool:
@@ -282,6 +298,7 @@ _SIMPLE = {
     "sin": lambda a, y: D.cos(a),
     "cos": lambda a, y: D.neg(D.sin(a)),
     "softplus": lambda a, y: D.sigmoid(a),
+    "sigmoid": lambda a, y: D.mul(y, D.sub(1.0, y)),
     "logcosh": lambda a, y: D.tanh(a),
 }
 

@@ -120,7 +120,7 @@ logcosh = _unary(_logcosh, np.tanh)
 
 UNARY = {"exp": exp, "log": log, "log1p": log1p, "sqrt": sqrt, "abs": absolute, "sign": sign,
          "sinh": sinh, "cosh": cosh, "tanh": tanh, "atan": atan, "sin": sin, "cos": cos,
-         "softplus": softplus, "logcosh": logcosh}
+         "softplus": softplus, "logcosh": logcosh, "sigmoid": sigmoid}
 
 
 def select(mask, a, b):

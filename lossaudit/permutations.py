@@ -110,3 +110,21 @@ def _simplex(k: int) -> list:
         return targets
     eps = 0.5 / (k - 1)
     return targets[:-1] + [tuple([1.0 - eps * (k - 1)] + [eps] * (k - 1))]
+
+
+def distinct_paths(loss, paths, Y) -> list:
+    """`paths` ((label, points (n, K)), ...) without those that a permutation fixing the target Y maps
+    onto an earlier one (an expression loss behaves alike along both); a callable keeps them all.
+    Two paths are related so exactly when the columns of [Y; points], as a multiset, agree."""
+    if not symmetric(loss):
+        return list(paths)
+    import numpy as np
+    seen, out = set(), []
+    Y = np.asarray(Y, dtype=float)
+    for label, X in paths:
+        stacked = np.vstack([Y[None, :], np.asarray(X, dtype=float)])
+        key = (stacked.shape, stacked[:, np.lexsort(stacked[::-1])].tobytes())
+        if key not in seen:
+            seen.add(key)
+            out.append((label, X))
+    return out

@@ -346,6 +346,8 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     norms[top] = np.where(np.isfinite(precise), precise, -1.0)
     ok = np.isfinite(norms) & (norms >= 0)
     best = float(norms[ok].max())
+    if not getattr(ctx.views, "dense", True):
+        return numeric.tidy(best)  # large K: a K-dimensional Nelder-Mead costs thousands of Lanczos runs
     def inside(z) -> bool:
         ok = bool(ctx.loss.pred_domain.inside(z)[0])
         return ok and (not ctx.views.simplex or abs(z.sum() - 1) < 1e-9)
@@ -367,4 +369,6 @@ def _has_branches(ctx: Context) -> bool:
 
 def _vector_paths(ctx: Context, Y: np.ndarray) -> list:
     """Paths toward the domain's edges and infinity: (label, points of shape (n, K))."""
-    return ctx.loss.kind.edge_paths(Y, ctx.loss.pred_domain, ctx.loss.K, ctx.rng("vpaths", tuple(Y)))
+    from ..permutations import distinct_paths  # one path per orbit of the target's symmetries
+    paths = ctx.loss.kind.edge_paths(Y, ctx.loss.pred_domain, ctx.loss.K, ctx.rng("vpaths", tuple(Y)))
+    return distinct_paths(ctx.loss, paths, Y)
