@@ -128,3 +128,30 @@ def distinct_paths(loss, paths, Y) -> list:
             seen.add(key)
             out.append((label, X))
     return out
+
+
+PROOF_FULL_K = 8  # above this K, proofs on the expanded sympy form run at a reduced K (see reduced_case)
+
+
+def reduced_case(loss, y):
+    """(loss at a small K', target at K', words) standing for `loss` at target y, for structural proofs
+    (DCP), or None when the full form is to be used (small K, or a callable).
+
+    Why it stands: the expanded form at K is a tree whose sums and reductions have one term per
+    coordinate, each term the same expression in (y_pred_i, y_true_i); terms with equal y_true_i are
+    alike. A composition rule (DCP) sees each sum through the classes of its terms, so the derivation
+    at K' with every target value present min(count, 2) times (one stays one, many stay many) is the
+    derivation at K, step by step."""
+    from dataclasses import replace
+    k = loss.K
+    if not symmetric(loss) or k <= PROOF_FULL_K:
+        return None
+    if y is None:  # a symbolic target (the simplex): every coordinate alike
+        return replace(loss, classes=3), None, f"derived at K = 3, the same derivation for K = {k}"
+    values = sorted(set(float(v) for v in y), reverse=True)
+    small = []
+    for v in values:
+        small += [v] * min(2, sum(1 for u in y if float(u) == v))
+    small = small if len(small) >= 2 else small * 2
+    return (replace(loss, classes=len(small)), tuple(small),
+            f"derived at K = {len(small)}, the same derivation for K = {k}")
