@@ -66,17 +66,24 @@ def _call(node, params) -> Node:
     if name in ("softmax", "log_softmax"):  # the links' vector functions: a - logsumexp(a), exp of it
         shifted = Node("-", [args[0], Node("lse", args)])
         return Node("exp", [shifted]) if name == "softmax" else shifted
-    (arg,) = args if name != "where" else (None,)
-    if name == "log1p" and arg.op == "exp":
-        return Node("softplus", arg.kids)
-    if name == "log" and arg.op == "cosh":
+    return _stable(name, args) or Node(name, args)
+
+
+def _stable(name: str, args: list) -> Node | None:
+    """log1p(exp(u)), log(1 + exp(u)) -> softplus(u); log(cosh(u)) -> logcosh(u); else None."""
+    if name not in ("log", "log1p"):
+        return None
+    (arg,) = args
+    if name == "log1p":
+        return Node("softplus", arg.kids) if arg.op == "exp" else None
+    if arg.op == "cosh":
         return Node("logcosh", arg.kids)
-    if name == "log" and arg.op == "+":
-        one = [k for k in arg.kids if k.op == "c" and k.data == 1.0]
-        rest = [k for k in arg.kids if k is not (one[0] if one else None)]
-        if one and rest[0].op == "exp":
+    if arg.op == "+":
+        ones = [k for k in arg.kids if k.op == "c" and k.data == 1.0]
+        rest = [k for k in arg.kids if not ones or k is not ones[0]]
+        if ones and rest[0].op == "exp":
             return Node("softplus", rest[0].kids)
-    return Node(name, args)
+    return None
 
 
 class ArrayProgram:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from .domains import FiniteSet, Interval, OneHot, Simplex, simplex_targets
+from .domains import FiniteSet, OneHot, Simplex, simplex_targets
 
 MAX_TARGETS = 8           # targets per audit where there are more orbits (or a callable's classes)
 CALLABLE_ALL_TARGETS_K = 8  # up to this K a callable is audited at every target (as before)
