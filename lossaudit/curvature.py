@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-LANCZOS_STEPS = 30  # Krylov dimension at large K (extreme eigenvalues converge first)
+LANCZOS_STEPS = 20  # Krylov dimension at large K (extreme eigenvalues converge first: softmax and Dice
+#                    losses to 1e-10 in 12 steps; clustered diagonal Hessians to about 2e-3, from below)
+LANCZOS_ROWS = 256  # points per batch (the Krylov basis of a batch holds rows x steps x K numbers)
 LANCZOS_SEED = 20260  # the start vectors are fixed: same points, same numbers
 
 
@@ -68,6 +70,15 @@ def _lanczos(views, X: np.ndarray, Y: np.ndarray):
     """Ritz values (n, m) ascending, and the unit Ritz vector of the lowest (n, K), per row of X.
     Rows whose products are not finite give NaN values and a zero vector."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
+    Y = np.broadcast_to(np.asarray(Y, dtype=float), X.shape)
+    if X.shape[0] == 0:
+        return np.zeros((0, 1)), np.zeros((0, X.shape[1]))
+    parts = [_lanczos_rows(views, X[i:i + LANCZOS_ROWS], Y[i:i + LANCZOS_ROWS])
+             for i in range(0, X.shape[0], LANCZOS_ROWS)]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray):
     n, k = X.shape
     steps = min(LANCZOS_STEPS, k - 1 if views.simplex else k)
     Q = np.zeros((n, steps, k))
