@@ -25,7 +25,7 @@ CALLABLE_ALL_TARGETS_K = 8  # up to this K a callable is audited at every target
 
 def symmetric(loss) -> bool:
     """Is the loss invariant under joint permutations of the classes (see the module doc)?"""
-    return loss.expression is not None
+    return loss.has_expression
 
 
 def orbit_key(y) -> tuple:
