@@ -17,6 +17,7 @@ test-slow: dev-deps
 
 bench:
 	$(PYTHON) benchmarks/bench_audit.py
+	$(PYTHON) benchmarks/bench_classes.py
 
 docs:
 	$(PYTHON) -m lossaudit docs --out docs --quiet --readme README.md

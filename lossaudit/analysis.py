@@ -240,7 +240,8 @@ def _check_deterministic(loss, y, budget) -> None:
 def _candidate_targets(loss, budget) -> list:
     dom = loss.target_domain
     if loss.kind.vector:
-        return dom.vector_targets(loss.K)
+        from .permutations import audit_targets
+        return audit_targets(loss)  # one per permutation orbit for expressions (lossaudit.permutations)
     if dom.labels:
         return sorted(dom.labels, reverse=True)  # the positive label first: +1 before -1, 1 before 0
     from . import symbolic

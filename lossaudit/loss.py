@@ -18,6 +18,7 @@ from .errors import ExpressionError, LossError
 from .kinds import DEFAULT_CLASSES, Domain, Interval, Kind, get_kind
 
 ROLES = ("loss", "metric")
+MIN_CLASSES, MAX_CLASSES = 2, 1000  # K of vector kinds (options.py states the same bound for --classes)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ class Loss:
         if self.role not in ROLES:
             raise LossError(f"the role of {self.name!r} must be one of {', '.join(ROLES)}; {self.role!r} was given")
         if self.kind.vector:
-            if self.classes is not None and not (2 <= int(self.classes) <= 8):
-                raise LossError(f"classes (K) of {self.name!r} must lie between 2 and 8; {self.classes} was given")
+            if self.classes is not None and not (MIN_CLASSES <= int(self.classes) <= MAX_CLASSES):
+                raise LossError(f"classes (K) of {self.name!r} must lie between {MIN_CLASSES} and {MAX_CLASSES}; "
+                                f"{self.classes} was given")
         elif self.classes is not None:
             raise LossError(f"classes (K) applies to vector kinds only; {self.name!r} is of kind {self.kind.name}")
         for dom, what in ((self.pred_override, "prediction"), (self.target_override, "target")):

@@ -19,7 +19,7 @@ MIN_SAMPLES, MAX_SAMPLES = 50, 200_000
 MAX_TIMEOUT = 86_400.0          # one day per property
 MAX_SEED = 2 ** 32 - 1
 MAX_WORK_LIMIT = 10 ** 9         # a deterministic limit of the budget (nodes, steps)
-MIN_CLASSES, MAX_CLASSES = 2, 8  # Loss refuses other K too; here the message comes first
+MIN_CLASSES, MAX_CLASSES = 2, 1000  # Loss refuses other K too (loss.MAX_CLASSES); here the message comes first
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LITERAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 

@@ -233,7 +233,8 @@ def _all_unknown(loss: Loss, props: tuple, reason: str, evidence: dict | None = 
 def _notes(loss: Loss) -> list:
     if loss.func is None:
         return []
-    notes = []
+    from .permutations import note
+    notes = [note(loss)] if note(loss) else []  # a large K: a sample of the targets (their symmetry unknown)
     views = loss.views
     if getattr(views, "engine", None):
         notes.append(f"derivatives by {views.engine} autodiff (exact); kinks are still found from values")

@@ -103,9 +103,28 @@ class VectorViews:
         self.log = self.log or UndefinedLog()
         self.value = _logged(self.value, self.log)
 
+    hvp_fn: Callable = None  # exact Hessian-vector products without a dense Hessian (large K)
+
     def hvp(self, X, Y, V) -> np.ndarray:
-        """Hessian-vector products H(x_i) v_i, shape (n, K) (curvature along directions: v·Hv)."""
-        return np.einsum("nij,nj->ni", self.hess(X, Y), np.asarray(V, dtype=float))
+        """Hessian-vector products H(x_i) v_i, shape (n, K) (curvature along directions: v·Hv);
+        V of shape (n, K, m) gives m products per point, (n, K, m)."""
+        V = np.asarray(V, dtype=float)
+        if self.hvp_fn is not None:
+            return self.hvp_fn(X, Y, V)
+        return np.einsum("nij,nj...->ni...", self.hess(X, Y), V)
+
+    @property
+    def dense(self) -> bool:
+        """Is a dense K x K Hessian per point cheap (else curvature goes through hvp)?"""
+        return self.hvp_fn is None or self.k <= DENSE_HESSIAN_MAX_K
+
+
+# Up to this K the sympy form's K(K+1)/2 Hessian entries are compiled (today's exact path, mpmath
+# fallback included); above it the expression is evaluated on arrays (lossaudit.arrayeval): exact
+# gradients and Hessian-vector products, no K^2 symbolic derivatives.
+SYMBOLIC_DERIVATIVES_MAX_K = 8
+# Above this K no caller should need K x K matrices: curvature uses Lanczos on hvp (lossaudit.curvature).
+DENSE_HESSIAN_MAX_K = 20
 
 
 def projector(k: int) -> np.ndarray:
@@ -163,6 +182,8 @@ def _vector_views(loss) -> VectorViews:
     simplex = loss.pred_domain.on_simplex
     P = projector(k)
     if loss.expression is not None:
+        if k > SYMBOLIC_DERIVATIVES_MAX_K:
+            return _vector_array_views(loss, k, simplex)
         return _vector_expression_views(loss, k, simplex, P)
 
     from .autodiff import derivatives
@@ -258,6 +279,47 @@ def _vector_expression_views(loss, k: int, simplex: bool, P: np.ndarray) -> Vect
     return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex,
                        precise_grad=lambda X, Y: grad(X, Y, precise=True),
                        precise_hess=lambda X, Y: hess(X, Y, precise=True))
+
+
+def _vector_array_views(loss, k: int, simplex: bool) -> VectorViews:
+    """Large K: value, gradient and Hessian-vector products from one array program (lossaudit.arrayeval).
+    Values that come out non-finite in float64 are re-evaluated through the sympy form (compiled once,
+    with its mpmath fallback), as on the symbolic path; derivatives stay float64 (precise = fast here)."""
+    from .arrayeval import ArrayProgram
+    program = ArrayProgram(loss.text, loss.param_values, k)
+    fallback = []
+
+    def value(X, Y):
+        X, Y = _pair(X, Y, k)
+        out = program.value(X, Y)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            if not fallback:
+                from .symbolic import compile_numeric
+                fallback.append(compile_numeric(loss.bound_expression, loss.pred_symbols + loss.true_symbols))
+            out[bad] = fallback[0](*X[bad].T, *Y[bad].T)
+        return out
+
+    def tangent(A):  # along the simplex: P A with P = I - 11ᵀ/K, on the class axis
+        return A - A.mean(axis=1, keepdims=True) if simplex else A
+
+    def grad(X, Y):
+        X, Y = _pair(X, Y, k)
+        return tangent(program.grad(X, Y))
+
+    def hvp(X, Y, V):
+        X, Y = _pair(X, Y, k)
+        return tangent(program.hvp(X, Y, tangent(np.asarray(V, dtype=float))))
+
+    def hess(X, Y):
+        X, Y = _pair(X, Y, k)
+        H = program.hessian(X, Y)
+        if simplex:
+            H = tangent(H)
+            H = H - H.mean(axis=2, keepdims=True)
+        return H
+
+    return VectorViews(value, grad, hess, exact=True, k=k, simplex=simplex, hvp_fn=hvp)
 
 
 def _room(loss, X: np.ndarray):

@@ -34,7 +34,7 @@ def _table(report, compact: bool):
     if report.require:
         table.add_column("ok" if compact else "qualifies", no_wrap=True)
     for result in report.results:
-        kind = result.loss.kind.abbreviation if compact else str(result.loss.kind)
+        kind = (result.loss.kind.abbreviation if compact else str(result.loss.kind)) + _classes(result.loss)
         row = [escape(result.name) + (" (metric)" if result.loss.role == "metric" else ""), kind]
         for prop in report.properties:
             v = result.verdicts.get(prop)
@@ -45,6 +45,11 @@ def _table(report, compact: bool):
     return table
 
 
+def _classes(loss) -> str:
+    """" K=1000" for a vector loss audited at a K the user chose (the default K is not repeated)."""
+    return f" K={loss.K}" if loss.kind.vector and loss.classes is not None else ""
+
+
 def _cards(report):
     """One card per loss: "name  kind" and then "property mark figure" items that wrap to the width."""
     from rich.console import Group
@@ -53,7 +58,7 @@ def _cards(report):
     parts = []
     for result in report.results:
         role = " metric" if result.loss.role == "metric" else ""
-        head = f"[bold]{escape(result.name)}[/]  [dim]{result.loss.kind}{role}"
+        head = f"[bold]{escape(result.name)}[/]  [dim]{result.loss.kind}{_classes(result.loss)}{role}"
         if report.require:
             head += "; qualifies" if result.qualifies else "; does not qualify"
         parts.append(Text.from_markup(head + "[/]"))

@@ -113,6 +113,9 @@ def vector_proof_forms(loss, targets):
     a simplex target is one symbolic case (positive entries), other targets are
     each substituted.
     """
+    from ..permutations import reduced_case
+    if reduced_case(loss, None) is not None:  # large K: each target's case at a small K (same derivation)
+        return _reduced_proof_forms(loss, targets, reduced_case)
     expr = loss.exact_expression
     positive = loss.pred_domain.positive
     preds = [sp.Symbol(f"p{i}", positive=True) if positive else s for i, s in enumerate(loss.pred_symbols)]
@@ -127,6 +130,15 @@ def vector_proof_forms(loss, targets):
         label = "y_true = (" + ", ".join(fmt(v) for v in y) + ")"
         out.append((sp.expand_log(expr.xreplace(sub), force=True) if positive else expr.xreplace(sub),
                     preds, label))
+    return out
+
+
+def _reduced_proof_forms(loss, targets, reduced_case):
+    out = []
+    for y in ([None] if loss.target_domain.on_simplex else targets):
+        small, ys, words = reduced_case(loss, y)
+        for expr, preds, label in vector_proof_forms(small, [ys] if ys is not None else []):
+            out.append((expr, preds, f"{label} ({words})"))
     return out
 
 
