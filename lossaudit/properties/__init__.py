@@ -26,7 +26,8 @@ from typing import Callable
 
 from ..verdict import HOLDS, Verdict, unknown
 
-BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity")
+BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity",
+           "calibration", "properness", "statistic", "symmetry")
 
 
 def no_figure(_verdict) -> str:
