@@ -12,7 +12,7 @@ from ._convex import convex_proof
 from ._risk import mixture
 
 SPEC = PropertySpec(
-    name="calibration", short="calib", title="Classification-calibration", order=101,
+    name="calibration", short="calib", title="Classification-calibration", order=101, band=1,
     kinds=frozenset({"margin", "logits"}),
     definition="Minimising the conditional risk picks the Bayes class. Margin kind: with C_η(f) = η·L(f, +1) + "
                "(1−η)·L(f, −1), for every η in [0, 1] other than 1/2 the infimum of C_η over wrong-sign scores "

@@ -12,7 +12,7 @@ from . import PropertySpec
 from ._risk import clearly_below, exact_mixture, finite, mixture, nice, tied
 
 SPEC = PropertySpec(
-    name="properness", short="proper", title="Strict properness", order=102,
+    name="properness", short="proper", title="Strict properness", order=102, band=1,
     kinds=frozenset({"probability", "distribution"}),
     definition="Read as a scoring rule, the loss is strictly proper: for every distribution q of the outcome, "
                "the expected loss E_{Y~q} L(p, Y) over forecasts p is smallest at p = q and only there. "

@@ -9,7 +9,7 @@ from . import PropertySpec
 from ._refute import refute
 
 SPEC = PropertySpec(
-    name="statistic", short="stat", title="Elicited statistic", order=103,
+    name="statistic", short="stat", title="Elicited statistic", order=103, band=1,
     kinds=frozenset({"regression", "positive"}),
     definition="The loss elicits a named statistic: for every distribution of the target Y (with finite "
                "moments, inside the target domain), argmin over y_pred of E L(y_pred, Y) is that statistic "

@@ -12,15 +12,15 @@ from . import PropertySpec
 from ._risk import clearly_below, exact_mixture, finite, label_targets, nice
 
 SPEC = PropertySpec(
-    name="symmetry", short="sym", title="Symmetry", order=110,
+    name="symmetry", short="sym", title="Symmetry", order=104, band=1,
     kinds=frozenset({"margin", "probability", "logits"}),
     definition="The sum of the loss over every label, Σ_y L(ŷ, y), is the same constant for every prediction "
                "ŷ. Margin: φ(m) + φ(−m) is constant; probability: L(p, 0) + L(p, 1) is constant; logits: "
                "Σ_c L(z, e_c) is constant in z. Defined for the kinds with finitely many labels.",
     why="A symmetric loss is tolerant to symmetric label noise (Ghosh, Kumar and Sastry 2017): with labels "
         "flipped uniformly at random at a rate below (K−1)/K, the noisy risk is an affine function of the "
-        "clean one, so both have the same minimiser. The sigmoid and ramp losses and MAE on softmax "
-        "probabilities are symmetric; cross-entropy and the hinge are not.",
+        "clean one, so both have the same minimiser. The sigmoid loss, the ramp min(2, max(0, 1 − m)) and MAE "
+        "on softmax probabilities are symmetric; cross-entropy and the hinge are not.",
     method="""\
 1. Counterexample search: the label sum S(ŷ) = Σ_y L(ŷ, y) at many predictions
    (a grid over scales for scalars, random class scores for logits); two
