@@ -107,6 +107,7 @@ def _fails(chk, a, b, sa, sb, labels) -> Verdict:
 def _prove(ctx: Context, labels: tuple):
     """The constant the label sum simplifies to, as text; None when it cannot be shown."""
     from .. import symbolic as S
+    sp = S.sp
     loss = ctx.loss
     total = 0
     for y in labels:
@@ -114,7 +115,12 @@ def _prove(ctx: Context, labels: tuple):
         total = total + loss.exact_expression.xreplace(sub)
     preds = loss.pred_symbols
     total = _positive_exponentials(total, preds)
-    const = S.guarded(ctx.seconds, _constant_value, total, default=None)
+    inside = sp.true
+    if not ctx.vector:  # only predictions inside the domain count: |p| + |1 - p| = 1 on (0, 1) alone
+        x, lo, hi = preds[0], ctx.dom.lo, ctx.dom.hi
+        inside = sp.And(x > S.sym_number(lo) if np.isfinite(lo) else sp.true,
+                        x < S.sym_number(hi) if np.isfinite(hi) else sp.true)
+    const = S.guarded(ctx.seconds, _constant_value, total, inside, default=None)
     return None if const is None else S.show(const)
 
 
@@ -127,13 +133,17 @@ def _positive_exponentials(expr, preds):
     return sp.simplify(expr.xreplace({z: sp.log(w) for z, w in zip(preds, ws)}))
 
 
-def _constant_value(expr):
+def _constant_value(expr, inside=True):
     """The value of expr when every branch of it simplifies to the same number; None otherwise."""
     import sympy as sp
     folded = sp.piecewise_fold(expr.rewrite(sp.Piecewise))
-    branches = [e for e, _c in folded.args] if isinstance(folded, sp.Piecewise) else [folded]
-    values = set()
-    for e in branches:
+    branches = [(e, c) for e, c in folded.args] if isinstance(folded, sp.Piecewise) else [(folded, True)]
+    values, before = set(), sp.false
+    for e, cond in branches:
+        reached = sp.And(cond, sp.Not(before), inside)  # a Piecewise takes the first branch whose condition holds
+        before = sp.Or(before, cond)
+        if _never(reached):
+            continue  # a branch no prediction reaches (m >= 1 and -m >= 1) need not agree
         v = sp.simplify(e)
         if v.free_symbols or not v.is_number or not v.is_finite:
             return None
@@ -141,6 +151,19 @@ def _constant_value(expr):
         if len(values) > 1:
             return None
     return values.pop()
+
+
+def _never(cond) -> bool:
+    """A condition in one variable that no real value satisfies (its solution set is empty)."""
+    import sympy as sp
+    if cond is False or cond == sp.false:
+        return True
+    if cond is True or cond == sp.true or len(cond.free_symbols) != 1:
+        return False
+    try:
+        return cond.as_set() == sp.EmptySet
+    except (NotImplementedError, TypeError, ValueError):
+        return False
 
 
 def sampled(ctx: Context, _state) -> Verdict:  # the search decides; kept for the template's contract
