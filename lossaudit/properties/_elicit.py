@@ -102,11 +102,12 @@ def _quantile(above, below, shown):
     if k is None:
         return None
     tau = sp.nsimplify(k / (1 + k))
+    up, down = sp.simplify(da).xreplace(shown), sp.simplify(db).xreplace(shown)
     if tau == sp.Rational(1, 2):
-        return "median", (f"∂L/∂y_pred = {sp.simplify(da).xreplace(shown)}·sign(y_pred − y_true): the expected derivative has "
+        return "median", (f"∂L/∂y_pred = {up}·sign(y_pred − y_true): the expected derivative has "
                           "the sign of P(Y < y_pred) − P(Y > y_pred), zero across the median")
-    return f"{_tau(tau)}-quantile", (f"∂L/∂y_pred is {sp.simplify(da).xreplace(shown)} above the target and −{sp.simplify(db).xreplace(shown)} "
-                                     f"below it: the expected derivative has the sign of F(y_pred) − {_tau(tau)}")
+    return f"{_tau(tau)}-quantile", (f"∂L/∂y_pred is {up} above the target and −{down} below it: the expected "
+                                     f"derivative has the sign of F(y_pred) − {_tau(tau)}")
 
 
 def _tau(tau) -> str:

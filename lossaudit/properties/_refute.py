@@ -44,8 +44,9 @@ def refute(ctx, prop: str) -> Verdict:
                        {k: v for k, v in found.items() if v is not None})
     m = found["mean"]
     detail = ("Elicits none of the mean, the median, a τ-quantile or a τ-expectile: for targets "
-              f"{fmt(m['targets'])} with weights {fmt(m['weights'])} the expected loss is {fmt(m['risk']['at minimiser'])} "
-              f"at y_pred = {fmt(m['minimiser'])}, below {fmt(m['risk']['at statistic'])} at the mean "
+              f"{fmt(m['targets'])} with weights {fmt(m['weights'])} the expected loss is "
+              f"{fmt(m['risk']['at minimiser'])} at y_pred = {fmt(m['minimiser'])}, "
+              f"below {fmt(m['risk']['at statistic'])} at the mean "
               f"{fmt(m['statistic'])}; the median, every quantile and every expectile are refuted likewise "
               "(see the evidence).")
     return Verdict(prop, FAILS, COUNTEREXAMPLE, detail, found, {"statistic": "none"})
@@ -154,27 +155,40 @@ def _expectiles(ctx, chk):
 
 def _rho(chk, x, a, b):
     """ρ at x between targets a and b, when L(·, a) and L(·, b) are differentiable there; else None."""
-    ds = []
-    for y in (a, b):
-        left, right = derivative_at(chk, x, y, -1), derivative_at(chk, x, y, 1)
-        if not (finite(left) and finite(right)):
-            return None
-        if any(abs(p - q) > mpmath.mpf(10) ** -20 * max(1, abs(p)) for p, q in zip(left, right)):
-            return None   # not differentiable at x: no first-order condition
-        ds.append(right)
-    vals = []
-    tiny = mpmath.mpf(10) ** -30
-    for da, db in zip(*ds):
-        if abs(db) < tiny and abs(da) < tiny:
-            return None
-        # flat at one target only: the first-order condition w·L'(x, a) + (1 − w)·L'(x, b) = 0 needs w = 0 or 1
-        vals.append(mpmath.mpf(0) if abs(da) < tiny else mpmath.inf if abs(db) < tiny else
-                    (da / (x - a)) / (db / (x - b)))
-    if all(v == 0 for v in vals) or all(mpmath.isinf(v) for v in vals):
-        return {"x": x, "a": a, "b": b, "derivatives": [float(ds[0][0]), float(ds[1][0])],
-                "rho": 0.0 if vals[0] == 0 else float("inf")}
-    if any(v == 0 or mpmath.isinf(v) for v in vals):
+    ds = [_derivative(chk, x, y) for y in (a, b)]
+    if None in ds:
         return None
-    if any(abs(v - vals[0]) > mpmath.mpf(10) ** -15 * abs(vals[0]) for v in vals):
+    vals = [_ratio(da, db, x, a, b) for da, db in zip(*ds)]   # one per reading of the loss
+    if None in vals:
+        return None
+    first = vals[0]
+    if mpmath.isinf(first) or first == 0:
+        same = all(v == first for v in vals)
+    else:
+        same = all(not mpmath.isinf(v) and abs(v - first) <= mpmath.mpf(10) ** -15 * abs(first) for v in vals)
+    if not same:
         return None   # the two readings of the loss disagree: not a clean witness
-    return {"x": x, "a": a, "b": b, "derivatives": [float(ds[0][0]), float(ds[1][0])], "rho": float(vals[0])}
+    return {"x": x, "a": a, "b": b, "derivatives": [float(ds[0][0]), float(ds[1][0])], "rho": float(first)}
+
+
+def _derivative(chk, x, y):
+    """L'(x, y) per reading when the one-sided derivatives agree (differentiable at x); else None."""
+    left, right = derivative_at(chk, x, y, -1), derivative_at(chk, x, y, 1)
+    if not (finite(left) and finite(right)):
+        return None
+    if any(abs(p - q) > mpmath.mpf(10) ** -20 * max(1, abs(p)) for p, q in zip(left, right)):
+        return None   # not differentiable at x: no first-order condition
+    return right
+
+
+def _ratio(da, db, x, a, b):
+    """ρ from the two derivatives; 0 or inf where the loss is flat at one target only (the first-order
+    condition w·L'(x, a) + (1 − w)·L'(x, b) = 0 then needs w = 0 or 1); None where flat at both."""
+    tiny = mpmath.mpf(10) ** -30
+    if abs(da) < tiny and abs(db) < tiny:
+        return None
+    if abs(da) < tiny:
+        return mpmath.mpf(0)
+    if abs(db) < tiny:
+        return mpmath.inf
+    return (da / (x - a)) / (db / (x - b))

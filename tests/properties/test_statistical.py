@@ -40,7 +40,7 @@ CASES = {
                                         "p = q^(1/3)/(q^(1/3) + (1-q)^(1/3)) != q")}),
     # ---- statistic (regression / positive): dL/dy_pred
     "stat_scaled_squared": (f"3*{R}**2", "regression", {"statistic": (H, "dL = 6r: the mean")}),
-    "stat_pinball_quarter": (f"max(0.25*(y_true - y_pred), -0.75*(y_true - y_pred))", "regression",
+    "stat_pinball_quarter": ("max(0.25*(y_true - y_pred), -0.75*(y_true - y_pred))", "regression",
                              {"statistic": (H, "slope 0.75 above, -0.25 below: the 0.25-quantile")}),
     "stat_expectile": (f"where(y_pred > y_true, 0.2*{R}**2, 0.8*{R}**2)", "regression",
                        {"statistic": (H, "2(0.2 | 0.8) r: the expectile tau = 0.8/(0.2 + 0.8) = 0.8")}),
