@@ -44,6 +44,15 @@ def bands(report) -> list[tuple[str, tuple]]:
     return used or out
 
 
+def band_report(report, props):
+    """The report restricted to one band: its properties, and the losses with an applicable verdict there
+    (a vector loss has no row among the classification properties)."""
+    import dataclasses
+    rows = [r for r in report.results
+            if any((v := r.verdicts.get(p)) is not None and v.verdict != NOT_APPLICABLE for p in props)]
+    return dataclasses.replace(report, properties=tuple(props), results=rows)
+
+
 def _applicable(report, prop) -> bool:
     return any((v := r.verdicts.get(prop)) is not None and v.verdict != NOT_APPLICABLE for r in report.results)
 

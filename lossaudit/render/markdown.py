@@ -57,13 +57,12 @@ def header(report) -> list[str]:
 def render(report, *, footnotes: bool = False, link=None, legend: bool = True, bands: bool = False,
            **_options) -> str:
     """bands=True: one table per band of properties (titled), for pages where ten columns read badly."""
-    import dataclasses
-
+    from .cells import band_report
     from .cells import bands as bands_of
     notes = Footnotes()
     groups = bands_of(report) if bands else []
     if len(groups) > 1:
-        out = "\n".join(f"**{escape(title)}**\n\n" + _table(dataclasses.replace(report, properties=props),
+        out = "\n".join(f"**{escape(title)}**\n\n" + _table(band_report(report, props),
                                                             notes if footnotes else None, link)
                         for title, props in groups)
     else:

@@ -4,13 +4,14 @@ It fits the width it is given: the full table from 120 columns, a compact one
 (short headers and kinds) from 90, and below that one card per loss (its name
 and kind, then its verdicts wrapped to the width, a line per band). A table that
 does not fit with every property shows one table per band of properties (how
-the loss optimises; what its minimiser is), each with the loss and kind columns.
+the loss optimises; what its minimiser is), each with the loss and kind columns
+and a row for each loss the band applies to.
 """
 from __future__ import annotations
 
 import io
 
-from .cells import STYLES, bands, cell_text, legend, verdicts_of
+from .cells import STYLES, band_report, bands, cell_text, legend, verdicts_of
 
 FULL_WIDTH = 120
 COMPACT_WIDTH = 90
@@ -27,7 +28,8 @@ def build(report, width: int = FULL_WIDTH):
         return whole
     from rich.console import Group
     from rich.text import Text
-    tables = [_table(report, compact, props, title, caption=False) for title, props in groups]
+    # each band shows the losses it applies to (no row of dashes for a regression loss among classifiers)
+    tables = [_table(band_report(report, props), compact, props, title, caption=False) for title, props in groups]
     return Group(*tables, Text(legend(verdicts_of(report)), style="dim"))  # the legend spans the width
 
 
