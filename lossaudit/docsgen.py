@@ -208,7 +208,7 @@ def markdown_index(report, slugs: dict, plots_drawn: bool) -> str:
     if not plots_drawn:
         parts += [NO_MATPLOTLIB, ""]
     link = "losses/{name}.md"
-    table = markdown.render(report, footnotes=True, link=_slug_link(link, slugs))
+    table = markdown.render(report, footnotes=True, link=_slug_link(link, slugs), bands=True)
     parts += [table, md_escape(report.summary()), "",
               "Regenerate with `make docs` (`lossaudit docs --out docs`); `lossaudit explain PROPERTY` "
               "defines each property.", ""]
@@ -377,7 +377,7 @@ def _html_list(title: str, items: list[str], numbered: bool = False) -> list[str
 
 def readme_table(report, pages: str = "docs/losses", ext: str = "md") -> str:
     """The property table for the README: names and cells link to the docs pages."""
-    return markdown.render(report, link=_slug_link(f"{pages}/{{name}}.{ext}", page_names(report)))
+    return markdown.render(report, link=_slug_link(f"{pages}/{{name}}.{ext}", page_names(report)), bands=True)
 
 
 def update_readme(path, report, out="docs", fmt: str = "markdown") -> bool:

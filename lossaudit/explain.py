@@ -9,7 +9,10 @@ from __future__ import annotations
 # Well-known built-ins to audit for examples (names only: their verdicts are computed each time).
 CANDIDATES = ("squared", "absolute", "huber", "logistic", "hinge", "squared_hinge", "cauchy", "exponential",
               "binary_cross_entropy", "zero_one", "tangent", "log_cosh", "quantile", "square_margin",
-              "epsilon_insensitive", "welsch")
+              "epsilon_insensitive", "welsch",
+              # for the statistical properties: a loss of each kind they apply to, on both sides
+              "perceptron", "sigmoid", "brier", "focal", "accuracy", "poisson_nll", "softmax_mae",
+              "softmax_cross_entropy")
 
 
 def explanation(prop: str) -> str:

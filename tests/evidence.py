@@ -128,8 +128,116 @@ def check_fails(entry: dict, prop: str, verdict: dict) -> None:
             assert sides and min(sides) < 1e-6, f"the one-sided derivatives do pull: {ev}"
         else:
             assert ev["gradient_norms"][-1] <= 1e-4 * max(ev["gradient_norms"]), ev
+    elif prop in STATISTICAL:
+        STATISTICAL[prop](L, ev, entry)
     else:  # pragma: no cover
         raise AssertionError(prop)
+
+
+# ---------------------------------------------------------------------------
+# The statistical properties: conditional risks, expected scores, minimisers of finite distributions
+
+def _mp(v):
+    return mpmath.mpf(_num(v)) if not isinstance(v, list) else [mpmath.mpf(_num(x)) for x in v]
+
+
+def _one_sided(f, x, side: int):
+    """A one-sided derivative by 50-digit differences (h = 1e-20, Richardson), independent of lossaudit."""
+    with mpmath.workdps(DIGITS):
+        x = mpmath.mpf(x)
+        h = side * mpmath.mpf(10) ** -20 * max(1, abs(x))
+        q1, q2 = (f(x + h) - f(x)) / h, (f(x + 2 * h) - f(x)) / (2 * h)
+        return 2 * q1 - q2
+
+
+def check_calibration(L, ev, entry) -> None:
+    """A convex loss whose conditional risk at eta does not fall on the right-sign side of f = 0."""
+    conv = entry["properties"].get("convexity")  # BJM's criterion needs a convex loss, proved
+    assert (conv["verdict"], conv["method"]) == ("holds", "proof") if conv else ev["convexity"] == "proof"
+    eta = mpmath.mpf(str(ev["eta"]))
+    risk = lambda f: eta * L(f, 1) + (1 - eta) * L(f, -1)  # noqa: E731
+    if ev["side"] == "right":   # eta > 1/2: the right sign is f > 0; C must not decrease there
+        assert eta > 0.5 and _one_sided(risk, 0, 1) >= -mpmath.mpf(10) ** -15, ev
+    else:
+        assert eta < 0.5 and _one_sided(risk, 0, -1) <= mpmath.mpf(10) ** -15, ev
+
+
+def _expected_score(L, p, q, vector: bool):
+    with mpmath.workdps(DIGITS):
+        if not vector:
+            q = mpmath.mpf(str(q))
+            return q * L(p, 1) + (1 - q) * L(p, 0)
+        p = _mp(p)
+        p = [v / mpmath.fsum(p) for v in p]   # the distribution kind puts a forecast back on the simplex
+        k = len(p)
+        return mpmath.fsum(mpmath.mpf(str(w)) * L(p, [1 if j == c else 0 for j in range(k)])
+                           for c, w in enumerate(q) if w > 0)
+
+
+def check_properness(L, ev, entry) -> None:
+    """A forecast p != q whose expected score under q is at most the honest forecast's."""
+    vector = isinstance(ev["q"], list)
+    assert ev["p"] != ev["q"]
+    at_p, at_q = _expected_score(L, ev["p"], ev["q"], vector), _expected_score(L, ev["q"], ev["q"], vector)
+    assert at_p <= at_q + mpmath.mpf(10) ** -35 * max(1, abs(at_q)), (ev, at_p, at_q)
+
+
+def _risk(L, targets, weights, x):
+    with mpmath.workdps(DIGITS):
+        return mpmath.fsum(mpmath.mpf(str(w)) * L(x, y) for w, y in zip(weights, targets))
+
+
+def _beats(L, d, x, where) -> None:
+    assert bigger(_risk(L, d["targets"], d["weights"], where), _risk(L, d["targets"], d["weights"], x)), d
+
+
+def check_statistic(L, ev, entry) -> None:
+    """The minimiser of a finite distribution beats the mean, the median, every quantile and expectile."""
+    m = ev["mean"]
+    assert math.isclose(m["statistic"], sum(w * y for w, y in zip(m["weights"], m["targets"])), rel_tol=1e-12)
+    _beats(L, m, m["minimiser"], m["statistic"])
+    med = ev["median"]
+    cum = [sum(med["weights"][:i + 1]) for i in range(len(med["weights"]))]
+    assert med["statistic"] == med["targets"][next(i for i, c in enumerate(cum) if c > 0.5 + 1e-12)]
+    _beats(L, med, med["minimiser"], med["statistic"])
+    covered = []
+    for q in ev["quantiles"]:
+        lo, hi = q["taus"]
+        cum = [0.0] + [sum(q["weights"][:i + 1]) for i in range(len(q["weights"]))]
+        j = q["targets"].index(q["point"])   # the point is the tau-quantile for tau in (F_{j-1}, F_j)
+        assert math.isclose(lo, cum[j], abs_tol=1e-12) and math.isclose(hi, cum[j + 1], abs_tol=1e-12)
+        _beats(L, q, q["minimiser"], q["point"])
+        covered.append((lo, hi))
+    reach = 0.0
+    for lo, hi in sorted(covered):
+        assert lo < reach or lo == reach == 0.0, ("a tau is not ruled out", reach, covered)
+        reach = max(reach, hi)
+    assert reach >= 1.0 - 1e-12, covered
+    rhos = []
+    for r in ev["expectiles"]["ratios"]:
+        x, a, b = r["x"], r["a"], r["b"]
+        ds = [_one_sided(lambda z, y=y: L(z, y), x, 1) for y in (a, b)]
+        assert all(abs(d - _one_sided(lambda z, y=y: L(z, y), x, -1)) < 1e-15 * max(1, abs(d))
+                   for d, y in zip(ds, (a, b))), "not differentiable at x"
+        tiny = mpmath.mpf(10) ** -30
+        rho = 0 if abs(ds[0]) < tiny else mpmath.inf if abs(ds[1]) < tiny else (ds[0] / (x - a)) / (ds[1] / (x - b))
+        rhos.append(rho)
+    # one rho <= 0 or infinite, or two different ones: no tau in (0, 1) has (1 - tau)/tau equal to them all
+    assert any(r <= 0 or mpmath.isinf(r) for r in rhos) or (len(rhos) == 2 and abs(rhos[0] - rhos[1]) >
+                                                             1e-6 * max(abs(rhos[0]), abs(rhos[1]))), rhos
+
+
+def check_symmetry(L, ev, entry) -> None:
+    """Two predictions whose loss summed over the labels differs."""
+    labels = ev["labels"]
+    with mpmath.workdps(DIGITS):
+        sa = mpmath.fsum(L(ev["a"], y) for y in labels)
+        sb = mpmath.fsum(L(ev["b"], y) for y in labels)
+    assert bigger(sa, sb) or bigger(sb, sa), (ev, sa, sb)
+
+
+STATISTICAL = {"calibration": check_calibration, "properness": check_properness, "statistic": check_statistic,
+               "symmetry": check_symmetry}
 
 
 def audit_expressions(expressions: dict) -> dict:

@@ -26,7 +26,13 @@ from typing import Callable
 
 from ..verdict import HOLDS, Verdict, unknown
 
-BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity")
+BUILTIN = ("convexity", "differentiability", "smoothness", "robustness", "sparsity", "monotonicity",
+           "calibration", "properness", "statistic", "symmetry")
+
+
+# Bands of properties: what makes a loss easy to optimise, and what its minimiser is. A table too narrow
+# for every column shows one band after the other.
+BAND_TITLES = ("How it optimises", "What it learns")
 
 
 def no_figure(_verdict) -> str:
@@ -39,7 +45,8 @@ class PropertySpec:
 
     figure: Verdict -> the short figure a table cell adds ("L=2", "bounded", "C1"), "" for none;
     figure_legend: how the legend names that figure ("its constant L"); csv_figure: the extras key
-    the CSV exports as `<name>_<key>`; kinds: the kind names the definition applies to (None: all).
+    the CSV exports as `<name>_<key>`; kinds: the kind names the definition applies to (None: all);
+    band: the index in BAND_TITLES of the group its column belongs to.
     """
 
     name: str
@@ -53,6 +60,7 @@ class PropertySpec:
     kinds: frozenset | None = None
     order: int = 100
     short: str = ""   # a column header for narrow terminals ("conv."); the name cut short when not given
+    band: int = 0     # a group of columns a narrow table shows apart (BAND_TITLES)
 
     @property
     def abbreviation(self) -> str:

@@ -31,6 +31,32 @@ def legend(verdicts=()) -> str:
     return text
 
 
+def bands(report) -> list[tuple[str, tuple]]:
+    """[(title, properties)]: the report's properties grouped by their spec's band, in order. A band in
+    which no loss of the report has an applicable verdict is left out (when another band remains)."""
+    from ..properties import BAND_TITLES, names, spec
+    groups: dict = {}
+    for prop in report.properties:
+        band = spec(prop).band if prop in names() else 0
+        groups.setdefault(band, []).append(prop)
+    out = [(BAND_TITLES[b] if b < len(BAND_TITLES) else f"Band {b}", tuple(ps)) for b, ps in sorted(groups.items())]
+    used = [(t, ps) for t, ps in out if any(_applicable(report, p) for p in ps)]
+    return used or out
+
+
+def band_report(report, props):
+    """The report restricted to one band: its properties, and the losses with an applicable verdict there
+    (a vector loss has no row among the classification properties)."""
+    import dataclasses
+    rows = [r for r in report.results
+            if any((v := r.verdicts.get(p)) is not None and v.verdict != NOT_APPLICABLE for p in props)]
+    return dataclasses.replace(report, properties=tuple(props), results=rows)
+
+
+def _applicable(report, prop) -> bool:
+    return any((v := r.verdicts.get(prop)) is not None and v.verdict != NOT_APPLICABLE for r in report.results)
+
+
 def verdicts_of(report):
     """Every verdict of a report (for legend())."""
     return (v for r in report.results for v in r.verdicts.values())

@@ -3,7 +3,8 @@ booktabs and longtable packages.
 
 A longtable breaks across pages (its header repeats), so the catalog's 85 rows
 fit; the property columns wrap their cells in narrow paragraph columns under
-short headers, so the table fits a portrait page in small type. Marks are words
+short headers, so the table fits a portrait page in small type (one table per
+band of properties when there are two bands). Marks are words
 ("yes (P)", "no", "?"), the ASCII marks of cells.py; a failing cell's figure is
 in parentheses ("no (unbounded)"). With footnotes=True each cell cites a
 numbered note printed under the table; document=True wraps it in a complete
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .cells import ASCII_MARKS, MARKS, figure, footnote, how, verdicts_of
+from .cells import ASCII_MARKS, MARKS, bands, figure, footnote, how, verdicts_of
 from .cells import legend as mark_legend
 from .markdown import Footnotes, loss_label
 
@@ -66,17 +67,12 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
            **_options) -> str:
     from ..properties import spec
     notes = Footnotes() if footnotes else None
-    heads = ["loss", "kind", *(spec(p).abbreviation for p in report.properties)] + \
-        (["ok"] if report.require else [])
-    spec_cols = "@{}>{\\raggedright\\arraybackslash}p{2.4cm}l" + PROPERTY_COLUMN * len(report.properties) + \
-        ("l" if report.require else "") + "@{}"
-    header = " & ".join(escape(c) for c in heads) + r" \\"
-    lines = ["% lossaudit report: needs \\usepackage{booktabs,longtable,array}",
-             "{\\scriptsize\\setlength{\\tabcolsep}{3pt}",
-             r"\begin{longtable}{" + spec_cols + "}", r"\toprule", header, r"\midrule", r"\endfirsthead",
-             r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
-    lines += [" & ".join(_cells(report, r, notes)) + r" \\" for r in report.results]
-    lines += [r"\end{longtable}", "}"]
+    groups = bands(report)
+    lines = ["% lossaudit report: needs \\usepackage{booktabs,longtable,array}"]
+    for title, props in groups:  # one longtable per band of properties: ten columns do not fit a page
+        if len(groups) > 1:
+            lines += [r"\par\medskip\noindent{\small\textbf{" + escape(title) + "}}\\par\\nopagebreak"]
+        lines += _longtable(report, props, notes)
     if legend_text:
         names = "; ".join(f"{spec(p).abbreviation}: {p}" for p in report.properties)
         lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend(verdicts_of(report)) + " Columns: " +
@@ -89,10 +85,23 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
     return _document(body) if document else body
 
 
-def _cells(report, result, notes) -> list[str]:
+def _longtable(report, props, notes) -> list[str]:
+    from ..properties import spec
+    heads = ["loss", "kind", *(spec(p).abbreviation for p in props)] + (["ok"] if report.require else [])
+    spec_cols = "@{}>{\\raggedright\\arraybackslash}p{2.4cm}l" + PROPERTY_COLUMN * len(props) + \
+        ("l" if report.require else "") + "@{}"
+    header = " & ".join(escape(c) for c in heads) + r" \\"
+    lines = ["{\\scriptsize\\setlength{\\tabcolsep}{3pt}",
+             r"\begin{longtable}{" + spec_cols + "}", r"\toprule", header, r"\midrule", r"\endfirsthead",
+             r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
+    lines += [" & ".join(_cells(report, r, props, notes)) + r" \\" for r in report.results]
+    return lines + [r"\end{longtable}", "}"]
+
+
+def _cells(report, result, props, notes) -> list[str]:
     # a long name may break after an underscore (symmetric_absolute_percentage_error)
     row = [escape(loss_label(result)).replace(r"\_", r"\_\allowbreak{}"), escape(result.loss.kind.abbreviation)]
-    for prop in report.properties:
+    for prop in props:
         v = result.verdicts.get(prop)
         text = "" if v is None else escape(cell(v))
         if v is not None and notes is not None:

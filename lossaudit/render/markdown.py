@@ -3,6 +3,7 @@
     render(report)                              a compact table and the legend
     render(report, footnotes=True)              each cell cites the sentence saying how its verdict was reached
     render(report, link="losses/{name}.md")     names link to a page, cells to its section for that property
+    render(report, bands=True)                  one table per band of properties (docs/index.md, the README)
 """
 from __future__ import annotations
 
@@ -53,19 +54,32 @@ def header(report) -> list[str]:
     return cols + (["qualifies"] if report.require else [])
 
 
-def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
+def render(report, *, footnotes: bool = False, link=None, legend: bool = True, bands: bool = False,
            **_options) -> str:
+    """bands=True: one table per band of properties (titled), for pages where ten columns read badly."""
+    from .cells import band_report
+    from .cells import bands as bands_of
     notes = Footnotes()
-    cols = header(report)
-    lines = [_row(cols), _row(["---"] * len(cols))]
-    lines += [_row(_cells(report, r, notes if footnotes else None, link)) for r in report.results]
-    out = "\n".join(lines) + "\n"
+    groups = bands_of(report) if bands else []
+    if len(groups) > 1:
+        out = "\n".join(f"**{escape(title)}**\n\n" + _table(band_report(report, props),
+                                                            notes if footnotes else None, link)
+                        for title, props in groups)
+    else:
+        out = _table(report, notes if footnotes else None, link)
     if legend:
         out += "\n" + escape(legend_of(verdicts_of(report)))
         out += (" Each cell links to its evidence." if link else "") + "\n"
     if notes:
         out += "\n" + "\n".join(f"[^{n}]: {escape(text)}" for n, text in notes.items()) + "\n"
     return out
+
+
+def _table(report, notes, link) -> str:
+    cols = header(report)
+    lines = [_row(cols), _row(["---"] * len(cols))]
+    lines += [_row(_cells(report, r, notes, link)) for r in report.results]
+    return "\n".join(lines) + "\n"
 
 
 def _row(cells: list[str]) -> str:

@@ -2,13 +2,16 @@
 
 It fits the width it is given: the full table from 120 columns, a compact one
 (short headers and kinds) from 90, and below that one card per loss (its name
-and kind, then its verdicts wrapped to the width).
+and kind, then its verdicts wrapped to the width, a line per band). A table that
+does not fit with every property shows one table per band of properties (how
+the loss optimises; what its minimiser is), each with the loss and kind columns
+and a row for each loss the band applies to.
 """
 from __future__ import annotations
 
 import io
 
-from .cells import STYLES, cell_text, legend, verdicts_of
+from .cells import STYLES, band_report, bands, cell_text, legend, verdicts_of
 
 FULL_WIDTH = 120
 COMPACT_WIDTH = 90
@@ -18,25 +21,43 @@ def build(report, width: int = FULL_WIDTH):
     """The rich renderable for a report at this width (the CLI prints it; render() turns it into text)."""
     if width < COMPACT_WIDTH:
         return _cards(report)
-    return _table(report, compact=width < FULL_WIDTH)
+    compact = width < FULL_WIDTH
+    whole = _table(report, compact, report.properties)
+    groups = bands(report)
+    if len(groups) < 2 or _fits(whole, width):
+        return whole
+    from rich.console import Group
+    from rich.text import Text
+    # each band shows the losses it applies to (no row of dashes for a regression loss among classifiers)
+    tables = [_table(band_report(report, props), compact, props, title, caption=False) for title, props in groups]
+    return Group(*tables, Text(legend(verdicts_of(report)), style="dim"))  # the legend spans the width
 
 
-def _table(report, compact: bool):
+def _fits(table, width: int) -> bool:
+    """Does the table fit `width` columns without squeezing its cells below their natural width?"""
+    from rich.console import Console
+    from rich.measure import Measurement
+    console = Console(width=10 * width, file=io.StringIO())
+    return Measurement.get(console, console.options, table).maximum <= width
+
+
+def _table(report, compact: bool, props, title: str = "lossaudit", caption: bool = True):
     from rich.markup import escape
     from rich.table import Table
     from ..properties import spec
-    table = Table(title="lossaudit", caption=legend(verdicts_of(report)), caption_justify="left", show_lines=False,
-                  padding=(0, 1 if not compact else 0))
+    table = Table(title=title if title == "lossaudit" else f"lossaudit: {title.lower()}",
+                  caption=legend(verdicts_of(report)) if caption else None, caption_justify="left",
+                  show_lines=False, padding=(0, 1 if not compact else 0))
     table.add_column("loss", style="bold", no_wrap=True, overflow="ellipsis" if compact else "fold")
     table.add_column("kind", style="dim")
-    for prop in report.properties:
+    for prop in props:
         table.add_column(spec(prop).abbreviation if compact else prop, overflow="fold")
     if report.require:
         table.add_column("ok" if compact else "qualifies", no_wrap=True)
     for result in report.results:
         kind = (result.loss.kind.abbreviation if compact else str(result.loss.kind)) + _classes(result.loss)
         row = [escape(result.name) + (" (metric)" if result.loss.role == "metric" else ""), kind]
-        for prop in report.properties:
+        for prop in props:
             v = result.verdicts.get(prop)
             row.append("" if v is None else f"[{STYLES[v.verdict]}]{cell_text(v)}[/]")
         if report.require:
@@ -62,9 +83,11 @@ def _cards(report):
         if report.require:
             head += "; qualifies" if result.qualifies else "; does not qualify"
         parts.append(Text.from_markup(head + "[/]"))
-        items = [f"{prop} [{STYLES[v.verdict]}]{cell_text(v)}[/]" for prop, v in result.verdicts.items()
-                 if prop in report.properties]
-        parts.append(Text.from_markup("  " + " · ".join(items)))
+        for _title, props in bands(report):
+            items = [f"{prop} [{STYLES[v.verdict]}]{cell_text(v)}[/]" for prop in props
+                     if (v := result.verdicts.get(prop)) is not None]
+            if items:
+                parts.append(Text.from_markup("  " + " · ".join(items)))
     parts.append(Text(legend(verdicts_of(report)), style="dim"))
     return Group(*parts)
 
