@@ -222,3 +222,15 @@ def builtin_kinds(names) -> list:
         except UnknownLossError:
             pass  # a callable, or a typo that resolving reports
     return list({x.kind.name: x.kind for x in losses}.values())
+
+
+def link(value, option: str = "--link"):
+    """A link's name (lossaudit.kinds.LINKS), or None; whether it fits the loss is checked when composing."""
+    if value is None:
+        return None
+    from .kinds import LINKS
+    if value not in LINKS:
+        from .text import did_you_mean
+        raise OptionError(f"{option}: unknown link {value!r}{did_you_mean(value, LINKS)} (the links are: "
+                          f"{', '.join(LINKS)})")
+    return value

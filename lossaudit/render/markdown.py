@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import links_view
 from .cells import cell_text, footnote, verdicts_of
 from .cells import legend as legend_of
 
@@ -58,7 +59,9 @@ def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
     notes = Footnotes()
     cols = header(report)
     lines = [_row(cols), _row(["---"] * len(cols))]
-    lines += [_row(_cells(report, r, notes if footnotes else None, link)) for r in report.results]
+    for r in report.results:
+        lines.append(_row(_cells(report, r, notes if footnotes else None, link)))
+        lines += [_row(cells) for cells in links_view.markdown_rows(report, r, notes if footnotes else None)]
     out = "\n".join(lines) + "\n"
     if legend:
         out += "\n" + escape(legend_of(verdicts_of(report)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from . import links_view
 from .cells import STYLES, cell_text, legend, verdicts_of
 
 FULL_WIDTH = 120
@@ -42,6 +43,8 @@ def _table(report, compact: bool):
         if report.require:
             row.append("[green]yes[/]" if result.qualifies else "[red]no[/]")
         table.add_row(*row)
+        for extra in links_view.rich_rows(report, result, compact):
+            table.add_row(*extra)
     return table
 
 
@@ -60,6 +63,7 @@ def _cards(report):
         items = [f"{prop} [{STYLES[v.verdict]}]{cell_text(v)}[/]" for prop, v in result.verdicts.items()
                  if prop in report.properties]
         parts.append(Text.from_markup("  " + " · ".join(items)))
+        parts += [Text.from_markup(line) for line in links_view.cards(result)]
     parts.append(Text(legend(verdicts_of(report)), style="dim"))
     return Group(*parts)
 
