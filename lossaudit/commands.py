@@ -138,3 +138,6 @@ def docs(
          (f", {len(written.removed)} stale ones removed" if written.removed else "") + ".")
     if not written.plots:
         _err(NO_MATPLOTLIB)
+
+
+from . import region_command  # noqa: E402,F401 - registers `regions` on `app`

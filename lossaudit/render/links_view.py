@@ -78,3 +78,19 @@ def cards(result) -> list[str]:
         items = [f"{prop} [{STYLES[v.verdict]}]{cell_text(v)}[/]" for prop, v in r.verdicts.items()]
         lines.append(f"  [dim]{escape(label(name))} ({r.loss.kind}):[/] " + " · ".join(items))
     return lines
+
+
+def show_regions(console, found) -> None:
+    """The regions per property of each explored parameter (`lossaudit regions`), as a rich table."""
+    from rich.markup import escape
+    from rich.table import Table
+    for r in found:
+        table = Table(title=f"{r.loss.name}: regions of {r.param} in [{r.lo:g}, {r.hi:g}]", show_lines=True,
+                      caption=f"{r.audits} audits; verdicts at {len(r.grid)} grid points and at every boundary; "
+                              "between grid points a verdict is taken to be constant unless a change was found.",
+                      caption_justify="left")
+        table.add_column("property", style="bold", no_wrap=True)
+        table.add_column("regions", overflow="fold")
+        for prop, regions in r.properties.items():
+            table.add_row(prop, escape(regions.statement(r.param)))
+        console.print(table)
