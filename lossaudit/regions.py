@@ -57,7 +57,8 @@ class Region:
     def interval(self, name: str) -> str:
         if self.lo == self.hi:
             return f"{name} = {fmt(self.lo)}"
-        return f"{name} in {'[' if self.lo_closed else '('}{fmt(self.lo)}, {fmt(self.hi)}{']' if self.hi_closed else ')'}"
+        left, right = "[" if self.lo_closed else "(", "]" if self.hi_closed else ")"
+        return f"{name} in {left}{fmt(self.lo)}, {fmt(self.hi)}{right}"
 
     def to_dict(self) -> dict:
         return {"lo": self.lo, "hi": self.hi, "lo_closed": self.lo_closed, "hi_closed": self.hi_closed,
@@ -73,7 +74,7 @@ class PropertyRegions:
     def statement(self, name: str) -> str:
         """"holds for alpha in [1, 2]; fails for alpha in [-4, 1)" (exact boundaries marked as such)."""
         parts = [f"{r.label} for {r.interval(name)}" for r in self.regions]
-        exact = [b for b in self.boundaries if b.exact]
+        exact = list({b.at: b for b in self.boundaries if b.exact}.values())
         text = "; ".join(parts)
         if exact:
             text += " (boundar" + ("ies" if len(exact) > 1 else "y") + " at " + ", ".join(
@@ -240,3 +241,14 @@ def _regions(lo, hi, first, last, boundaries) -> list[Region]:
         current = b.right
     out.append(Region(start, hi, closed, True, current if boundaries else last))
     return [r for r in out if r.lo < r.hi or (r.lo_closed and r.hi_closed)]
+
+
+def docs_range(p) -> tuple[float, float]:
+    """The range a docs page explores: the declared domain within default ± 3·max(1, |default|), open ends
+    pulled in by a hundredth of the width (a deterministic rule, the same for every parameter)."""
+    s = 3 * max(1.0, abs(p.default))
+    lo, hi = max(p.range.lo, p.default - s), min(p.range.hi, p.default + s)
+    inset = 0.01 * (hi - lo)
+    lo = lo if p.range.contains(lo) else lo + inset
+    hi = hi if p.range.contains(hi) else hi - inset
+    return float(Fraction(lo).limit_denominator(1000)), float(Fraction(hi).limit_denominator(1000))

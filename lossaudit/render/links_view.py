@@ -94,3 +94,60 @@ def show_regions(console, found) -> None:
         for prop, regions in r.properties.items():
             table.add_row(prop, escape(regions.statement(r.param)))
         console.print(table)
+
+
+# ---------------------------------------------------------------------------
+# The docs pages: the loss through its link, and the regions of its parameters
+
+def md_sections(result) -> list[str]:
+    """Markdown lines for a loss's page: each view through a link, then each parameter's regions."""
+    from .cells import cell_text
+    from .markdown import escape
+    out = []
+    for name, r in views(result):
+        out += [f"## Through its link: {name}", "", f"The same loss in the raw output z ({r.loss.kind}): "
+                f"`{r.loss.text}`.", "", "| property | in the prediction | through " + name + " |",
+                "| --- | --- | --- |"]
+        out += [f"| {p} | {escape(cell_text(v))} | {escape(cell_text(r.verdicts[p])) if p in r.verdicts else ''} |"
+                for p, v in result.verdicts.items()] + [""]
+    for found, svg in getattr(result, "regions", []):
+        out += [f"## Regions of {found.param}", "", f"![regions of {found.param}]({svg})", ""]
+        out += [f"- **{p}**: {escape(pr.statement(found.param))}" for p, pr in found.properties.items()] + [""]
+    return out
+
+
+def html_sections(result) -> list[str]:
+    """The same for an HTML page."""
+    from html import escape
+    from .html import verdict_cell
+    out = []
+    for name, r in views(result):
+        rows = "".join(f"<tr><th>{escape(p)}</th>{verdict_cell(v)}"
+                       f"{verdict_cell(r.verdicts[p]) if p in r.verdicts else '<td></td>'}</tr>"
+                       for p, v in result.verdicts.items())
+        out += [f"<h2>Through its link: {escape(name)}</h2>",
+                f"<p>The same loss in the raw output z ({escape(str(r.loss.kind))}): <code>{escape(r.loss.text)}"
+                "</code>.</p>", f"<table><thead><tr><th>property</th><th>in the prediction</th><th>through "
+                f"{escape(name)}</th></tr></thead><tbody>{rows}</tbody></table>"]
+    for found, svg in getattr(result, "regions", []):
+        items = "".join(f"<li><strong>{escape(p)}</strong>: {escape(pr.statement(found.param))}</li>"
+                        for p, pr in found.properties.items())
+        out += [f"<h2>Regions of {escape(found.param)}</h2>",
+                f'<figure><img src="{escape(svg)}" alt="regions of {escape(found.param)}"></figure><ul>{items}</ul>']
+    return out
+
+
+def docs_regions(result, out, slug: str, done) -> None:
+    """Explore each parameter of a built-in over its docs range (lossaudit.regions.docs_range) and write
+    its strip plot; sets result.regions to [(RegionReport, svg path relative to the page)]."""
+    from ..plots import regions_svg
+    from ..regions import docs_range, explore
+    result.regions = []
+    for p in result.loss.parameters:
+        lo, hi = docs_range(p)
+        found = explore(result.loss, p.name, lo, hi, props=tuple(result.verdicts))
+        path = out / "plots" / f"{slug}-regions-{p.name}.svg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(regions_svg(found), encoding="utf-8")
+        done.files.append(path)
+        result.regions.append((found, f"../plots/{path.name}"))
