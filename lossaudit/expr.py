@@ -204,7 +204,7 @@ class _Parser(Located):
             shift = 0 if name == "log" else 1
             return self.lift(lambda a: linkforms.log_of(a + shift, self.links), arg)
         value = self.lift(SCALAR_FUNCTIONS[name], arg)
-        if name in LINK_FUNCTIONS:
+        if name in LINK_FUNCTIONS or name == "exp" and _is_prediction(arg):  # exp(y_pred): the exp link
             self.links.extend(value.items if isinstance(value, Vec) else [value])
         return value
 
@@ -237,6 +237,11 @@ class _Parser(Located):
             return fn(*args)
         (k,) = sizes
         return Vec(tuple(fn(*[a.items[i] if isinstance(a, Vec) else a for a in args]) for i in range(k)))
+
+
+def _is_prediction(value) -> bool:
+    items = value.items if isinstance(value, Vec) else (value,)
+    return all(isinstance(v, sp.Symbol) and v.name.startswith("y_pred") for v in items)
 
 
 def reduce_vector(name: str, items: tuple):

@@ -204,7 +204,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("vector", "K outputs in a box (e.g. soft segmentation masks)", Interval(0, 1),
          FiniteSet((0.0, 1.0)), True, IDEAL_TARGET, "y_pred = y_true (possibly a corner of the box)",
          "y_pred_j -> the end opposite y_true_j", short="vec", declared_box=True),
-    # the raw outputs links read (LINKS): the ideal and the gross errors are the loss's, carried through
+)}
+
+# The kinds of the raw outputs links read (LINKS: softmax reads `logits`): not among the seven a loss declares
+# (properties.md), but what a loss through a link is audited as; the ideal and the gross errors are the
+# loss's own, carried back through the link (lossaudit.ideals.InverseLinkIdeal).
+RAW_KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("logit", "a real logit, labels 0 and 1 (a probability through a sigmoid)", Interval(-INF, INF),
          FiniteSet((0.0, 1.0)), False, IDEAL_LOGIT_OF_TARGET, "sigmoid(y_pred) = y_true: y_pred -> +inf for "
          "label 1, -inf for label 0", "y_pred -> the wrong infinity (-inf for label 1, +inf for label 0)"),
@@ -228,7 +233,7 @@ def kinds_text(last: str = "or") -> str:
 
 def get_kind(name: str) -> Kind:
     try:
-        return KINDS[name]
+        return KINDS[name] if name in KINDS else RAW_KINDS[name]
     except KeyError:
         raise DomainError(f"unknown kind {name!r}{did_you_mean(name, KINDS)} (the kinds are: "
                           f"{', '.join(KINDS)}; `lossaudit explain kinds` says what each means)") from None

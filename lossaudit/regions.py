@@ -35,11 +35,19 @@ class Boundary:
     exact: bool = False
     at_label: str | None = None
     width: float = 0.0
+    methods: tuple = ()     # how the audits just below, at and just above an exact boundary were decided
+
+    @property
+    def settled(self) -> bool:
+        """Every audit the exact boundary rests on is a proof or a counterexample (none merely sampled)."""
+        return bool(self.methods) and all(m in ("proof", "counterexample") for m in self.methods)
 
     def to_dict(self) -> dict:
         out = {"at": self.at, "from": self.left, "to": self.right, "exact": self.exact}
         if self.exact:
             out["at_value"] = self.at_label
+            out["methods"] = dict(zip(("below", "at", "above"), self.methods))
+            out["settled"] = self.settled
             out["rational"] = str(Fraction(self.at).limit_denominator(MAX_DENOMINATOR))
         else:
             out["within"] = self.width
@@ -77,9 +85,10 @@ class PropertyRegions:
         exact = list({b.at: b for b in self.boundaries if b.exact}.values())
         text = "; ".join(parts)
         if exact:
+            how = "proofs and counterexamples" if all(b.settled for b in exact) else "audits, some only sampled"
             text += " (boundar" + ("ies" if len(exact) > 1 else "y") + " at " + ", ".join(
                 f"{name} = {Fraction(b.at).limit_denominator(MAX_DENOMINATOR)}" for b in exact) + \
-                f" exactly: audited at it and {SNAP_STEP:g} on each side)"
+                f" exactly: {how} at it and {SNAP_STEP:g} on each side)"
         return text
 
     def to_dict(self, name: str) -> dict:
@@ -134,6 +143,7 @@ class _Auditor:
     def __init__(self, loss, name, props, seed):
         self.loss, self.name, self.props, self.seed = loss, name, tuple(props), seed
         self.seen: dict = {}
+        self.methods: dict = {}
         self.count = 0
 
     def labels(self, values, props=None) -> list[dict]:
@@ -147,6 +157,7 @@ class _Auditor:
             for v, result in zip(todo, report.results):
                 for p in props:
                     self.seen[(v, p)] = label(result.verdicts[p])
+                    self.methods[(v, p)] = str(getattr(result.verdicts[p].method, "value", result.verdicts[p].method))
         return [{p: self.seen[(v, p)] for p in props} for v in values]
 
     def one(self, value: float, prop: str) -> str:
@@ -214,14 +225,14 @@ def _locate(auditor, prop, a, b, la, lb, splits) -> list[Boundary]:
 
 def _confirm(auditor, prop, c, a, b, la, lb) -> Boundary | None:
     """The boundary is exactly c when the verdicts just beside it are those of the bracket's ends."""
-    left = la if c - SNAP_STEP < a else auditor.one(c - SNAP_STEP, prop)
-    right = lb if c + SNAP_STEP > b else auditor.one(c + SNAP_STEP, prop)
-    if left != la or right != lb:
+    below, above = (a if c - SNAP_STEP < a else c - SNAP_STEP), (b if c + SNAP_STEP > b else c + SNAP_STEP)
+    if auditor.one(below, prop) != la or auditor.one(above, prop) != lb:
         return None
     at = auditor.one(c, prop)
     if c == a and at != la or c == b and at != lb:
         return None
-    return Boundary(c, la, lb, exact=True, at_label=at)
+    methods = tuple(auditor.methods[(v, prop)] for v in (below, c, above))
+    return Boundary(c, la, lb, exact=True, at_label=at, methods=methods)
 
 
 def _regions(lo, hi, first, last, boundaries) -> list[Region]:

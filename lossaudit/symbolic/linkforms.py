@@ -35,8 +35,9 @@ def log_softmax(items: tuple) -> tuple:
 
 
 def split_log(arg):
-    """log(arg) as the sum of the logarithms of its factors when every factor is provably positive
-    (then log(a*b/c) = log a + log b - log c exactly); None otherwise (log(arg) stays as it is)."""
+    """log(arg) as the sum of the logarithms of its provably positive factors and of the rest (log(a*b/c) =
+    log a + log b - log c): exact wherever log(arg) is real, since the rest is then positive too; None when
+    no factor is provably positive (log(arg) stays as it is)."""
     # as written first (log(1/(1 + exp(-z))) = -log(1 + exp(-z))), else over a common denominator
     # (1 - 1/(1 + exp(-z)) = 1/(1 + exp(z)))
     num, den = sp.fraction(sp.together(arg))
@@ -44,19 +45,24 @@ def split_log(arg):
 
 
 def _factor_logs(num: tuple, den: tuple):
-    terms = []
+    terms, rest = [], sp.Integer(1)
     for part, sign in ((num, 1), (den, -1)):
         for factor in part:
             base, exponent = factor.as_base_exp()
-            if base.is_positive is not True:
-                return None
-            terms.append(sign * exponent * sp.log(base))
-    return sp.Add(*terms)
+            if base.is_positive is True:
+                terms.append(sign * exponent * sp.log(base))
+            else:
+                rest *= factor ** sign
+    if not terms:
+        return None
+    return sp.Add(*terms) + (sp.log(rest) if rest != 1 else 0)
 
 
 def log_of(arg, links: list):
-    """log(arg), split (`split_log`) when arg contains a link's form: log(sigmoid(z)) = -log(1 + exp(-z))."""
-    if links and any(arg.has(form) for form in links):
+    """log(arg), split (`split_log`) in an expression that reads a link (`links`: the forms built) when arg
+    holds an exponential, as every link's form does: log(sigmoid(z)) = -log(1 + exp(-z)), log(y/exp(z)) =
+    log(y) - z."""
+    if links and arg.has(sp.exp):
         split = split_log(arg)
         if split is not None:
             return split
