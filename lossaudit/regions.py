@@ -116,10 +116,16 @@ class RegionReport:
 
 
 def label(verdict) -> str:
-    """What a region is made of: the verdict, with robustness's grade (bounded vs redescending)."""
+    """What a region is made of: the verdict, with robustness's grade (bounded vs redescending), and
+    "sampled" for a holds that is not proved (regions of proved and of sampled holds are told apart)."""
     word = str(getattr(verdict.verdict, "value", verdict.verdict))
-    grade = verdict.extras.get("grade") if verdict.property == "robustness" and word == "holds" else None
-    return f"{word} ({grade})" if grade else word
+    if word != "holds":
+        return word
+    notes = [verdict.extras.get("grade")] if verdict.property == "robustness" else []
+    if str(getattr(verdict.method, "value", verdict.method)) == "sampled":
+        notes.append("sampled")  # not proved: a region of it is only as good as the sampling (never "proved")
+    notes = [n for n in notes if n]
+    return f"{word} ({', '.join(notes)})" if notes else word
 
 
 def check_range(loss, name: str, lo: float, hi: float):
