@@ -8,6 +8,7 @@ from .budget import DEFAULT_SAMPLES, Budget
 from .consistency import reconcile
 from .errors import LossError
 from .kinds import Domain
+from .links import compose, through_views
 from .report import Report, qualify
 from .runner import Progress, run
 from .sources import resolve
@@ -22,7 +23,8 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
           samples: int | None = None, params: dict | None = None, pred_domain: Domain | None = None,
           target_domain: Domain | None = None, classes: int | None = None, require: Properties = None,
           timeout: float | None = None, name: str | None = None, workers: int | None = None,
-          progress: Progress | None = None, expression: str | None = None) -> Report:
+          progress: Progress | None = None, expression: str | None = None, link: str | None = None,
+          through: bool | None = None) -> Report:
     """Audit losses and return a Report.
 
         audit()                                   every built-in
@@ -34,7 +36,9 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
     `require` ("convexity,smoothness") marks which losses qualify; `progress`
     is called as progress(done, total, name) after each loss (and, if it takes a `detail=` keyword,
     with detail="k/n properties" as each property is decided). `expression=` is
-    always parsed as an expression (never imported as a callable).
+    always parsed as an expression (never imported as a callable). `link` ("sigmoid", "softmax", "exp")
+    audits L(link(z), y) in z instead (lossaudit.links); `through` (default: for built-ins) also audits each
+    loss through its natural link, in `result.through`.
     """
     props = parse_properties(properties)
     required = parse_properties(require) if require else None
@@ -44,12 +48,19 @@ def audit(target: Any = None, *, kind: str | None = None, properties: Properties
     classes = options.classes(classes, "classes")
     losses = resolve(target, kind=kind, name=name, params=params, pred_domain=pred_domain,
                      target_domain=target_domain, classes=classes, expression=expression)
+    if link is not None:
+        losses = [compose(x, link) for x in losses]
     single_user_loss = len(losses) == 1 and not losses[0].source.startswith("catalog/")
-    results = run(losses, props, budget, workers=workers, progress=progress, strict=single_user_loss)
-    for r in results:
+    views = through_views(losses, link, through)
+    ran = run(losses + [v for _, _, v in views], props, budget, workers=workers, progress=progress,
+              strict=single_user_loss)
+    results = ran[:len(losses)]
+    for r in ran:
         r.verdicts = reconcile(r.verdicts, r.loss)  # the implications between properties hold in the report
         if required:
             r.qualifies = qualify(r, required)
+    for (i, name, _), r in zip(views, ran[len(losses):]):
+        results[i].through[name] = r
     return Report(results, props, seed=seed, samples=budget.samples, require=required)
 
 

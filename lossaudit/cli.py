@@ -175,6 +175,9 @@ def audit(
                                           help="Seconds of work allowed per property (default 90): a safety net; time "
                                                "spent waiting for a CPU does not count."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every verdict's sentence and evidence."),
+    link: Optional[str] = typer.Option(None, "--link", metavar="LINK",
+                                       help="Audit L(link(z), y) in the raw output z: sigmoid (probability losses), "
+                                            "softmax (distribution) or exp (positive)."),
     quiet: bool = QUIET,
     no_color: bool = NO_COLOR,
 ):
@@ -190,7 +193,8 @@ def audit(
     options = checked.audit_options(names, expr, kind, dict(
         param=param, seed=chosen["seed"], samples=chosen["samples"], classes=chosen["classes"],
         timeout=chosen["timeout"], pred_domain=pred_domain, target_domain=target_domain))
-    options.update(name=name, properties=chosen["property"], require=chosen["require"])
+    options.update(name=name, properties=chosen["property"], require=chosen["require"],
+                   link=checked.link(link))
     output = checked.output(output)
     report = _run_with_progress(target, options, quiet)
     _emit(report, chosen["format"], output, no_color, verbose)

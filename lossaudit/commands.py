@@ -121,6 +121,8 @@ def docs(
     seed: str = typer.Option("0", "--seed", help="The sampling seed."),
     readme: Optional[Path] = typer.Option(None, "--readme", help="Also fill this README's property-table markers."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    regions: bool = typer.Option(False, "--regions", help="Also explore each parameter's regions (lossaudit "
+                                                          "regions) and plot them on its page: many audits."),
 ):
     """A reference of losses: an index with the property table and one page per loss (formula, verdicts with
     their evidence, plots, framework equivalents, references)."""
@@ -131,10 +133,14 @@ def docs(
     target = _audit_target(names, expr, kind)
     options = dict(expression=expr, kind=kind, name=name, params=_params(param), seed=checked.seed(seed))
     report = _run_with_progress(target, options, quiet)
-    written = write_docs(report, out, fmt, prune=target is None and expr is None)  # the whole catalog
+    written = write_docs(report, out, fmt, prune=target is None and expr is None,  # the whole catalog
+                         regions=regions)
     if readme is not None:
         update_readme(readme, report, out, fmt)
     _err(f"{len(written.files)} files written to {out}" +
          (f", {len(written.removed)} stale ones removed" if written.removed else "") + ".")
     if not written.plots:
         _err(NO_MATPLOTLIB)
+
+
+from . import region_command  # noqa: E402,F401 - registers `regions` on `app`

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
 
-from .render import cells, html, markdown
+from .render import cells, html, links_view, markdown
 from .verdict import NOT_APPLICABLE
 from .render.markdown import escape as md_escape
 
@@ -46,7 +46,8 @@ class Written:
 # ---------------------------------------------------------------------------
 # Writing
 
-def write_docs(report, out, fmt: str = "markdown", *, prune: bool = False, with_plots: bool | None = None) -> Written:
+def write_docs(report, out, fmt: str = "markdown", *, prune: bool = False, with_plots: bool | None = None,
+               regions: bool = False) -> Written:
     """Write the index and one page (and plot) per audited loss under `out`.
 
     prune=True (a full catalog run) removes pages and plots of losses no longer audited.
@@ -63,6 +64,8 @@ def write_docs(report, out, fmt: str = "markdown", *, prune: bool = False, with_
     for result in report.results:
         slug = slugs[result.name]
         plot_file, plot_note = _plot(result.loss, out / "plots" / f"{slug}.svg", draw, done)
+        if regions and result.loss.parameters:  # the parameter regions: many audits, so on request
+            links_view.docs_regions(result, out, slug, done)
         text = (markdown_page if fmt == "markdown" else html_page)(result, report, plot_file, plot_note)
         _write(out / "losses" / f"{slug}.{ext}", text, done)
     index = (markdown_index if fmt == "markdown" else html_index)(report, slugs, draw)
@@ -241,6 +244,7 @@ def markdown_page(result, report, plot_file: str | None, plot_note: str) -> str:
     else:
         out += ["```text", unicode_formula(loss.text), "```", "", f"Expression: `{loss.text}`", ""]
     out += _md_parameters(loss) + _md_verdicts(result) + _md_plots(result, plot_file, plot_note)
+    out += links_view.md_sections(result)
     out += _md_list("Framework equivalents", [f"**{md_escape(fw)}**: {md_escape(how)}" for fw, how in loss.equivalents])
     out += _md_list("References", [md_escape(r) for r in loss.references], numbered=True)
     out += ["[← all losses](../index.md)", ""]
@@ -322,6 +326,7 @@ def html_page(result, report, plot_file: str | None, plot_note: str) -> str:
         body += [f'<p class="formula">{e(unicode_formula(loss.text))}</p>',
                  f"<p>Expression: <code>{e(loss.text)}</code></p>"]
     body += _html_parameters(loss) + _html_verdicts(result) + _html_plots(result, plot_file, plot_note)
+    body += links_view.html_sections(result)
     body += _html_list("Framework equivalents", [f"<strong>{e(fw)}</strong>: {e(how)}" for fw, how in loss.equivalents])
     body += _html_list("References", [e(r) for r in loss.references], numbered=True)
     return html.page(f"{loss.name} — lossaudit reference", "\n".join(body) + "\n")

@@ -78,3 +78,11 @@ class CallableError(LossAuditError):
     def __init__(self, message: str, *, spec: str | None = None):
         self.spec = spec
         super().__init__(message)
+
+
+class LinkError(LossAuditError):
+    """A link that makes no sense for the loss (a sigmoid on a regression loss), or an unknown one."""
+
+
+class RegionError(LossAuditError):
+    """A parameter range that cannot be explored: an unknown parameter, or a range outside its domain."""

@@ -26,7 +26,8 @@ import sympy as sp
 
 from .errors import ExpressionError
 from .syntax import (FUNCTION_NAMES, MAX_LENGTH, MAX_MAGNITUDE_DIGITS, MAX_NESTING, MAX_NODES,  # noqa: F401
-                     REDUCTIONS, RESERVED, Located, check)
+                     REDUCTIONS, RESERVED, VECTOR_MAPS, Located, check)
+from .symbolic import linkforms
 
 Y_PRED = sp.Symbol("y_pred", real=True)
 Y_TRUE = sp.Symbol("y_true", real=True)
@@ -35,7 +36,9 @@ SCALAR_FUNCTIONS = {
     "abs": sp.Abs, "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log,
     "log1p": lambda a: sp.log(1 + a), "cosh": sp.cosh, "sinh": sp.sinh, "tanh": sp.tanh,
     "atan": sp.atan, "sin": sp.sin, "cos": sp.cos, "sign": sp.sign,
+    "sigmoid": linkforms.sigmoid, "softplus": linkforms.softplus,
 }
+LINK_FUNCTIONS = {"sigmoid": linkforms.sigmoid, "softmax": linkforms.softmax, "log_softmax": linkforms.log_softmax}
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
@@ -85,6 +88,7 @@ class _Parser(Located):
         self.k = k
         self.yp = Vec(vector_symbols("y_pred", k)) if k else Y_PRED
         self.yt = Vec(vector_symbols("y_true", k)) if k else Y_TRUE
+        self.links = []  # the link forms built so far: a logarithm of one is split exactly (linkforms.log_of)
 
     # -- visitors ---------------------------------------------------------
     def build(self, node: ast.AST):
@@ -192,11 +196,23 @@ class _Parser(Located):
         if name in ("max", "min"):
             return self.call_extremum(name, args, node)
         (arg,) = args
-        if name in REDUCTIONS:
+        if name in REDUCTIONS or name in VECTOR_MAPS:
             if not isinstance(arg, Vec):
                 self.fail(f"{name}(...) needs a vector argument (an expression in y_pred or y_true)", node)
-            return reduce_vector(name, arg.items)
-        return self.lift(SCALAR_FUNCTIONS[name], arg)
+            return self.vector_map(name, arg) if name in VECTOR_MAPS else reduce_vector(name, arg.items)
+        if name in ("log", "log1p"):
+            shift = 0 if name == "log" else 1
+            return self.lift(lambda a: linkforms.log_of(a + shift, self.links), arg)
+        value = self.lift(SCALAR_FUNCTIONS[name], arg)
+        if name in LINK_FUNCTIONS or name == "exp" and _is_prediction(arg):  # exp(y_pred): the exp link
+            self.links.extend(value.items if isinstance(value, Vec) else [value])
+        return value
+
+    def vector_map(self, name, arg):
+        """softmax(v), log_softmax(v): K-vectors from a K-vector (linkforms gives their exact forms)."""
+        items = LINK_FUNCTIONS[name](arg.items)
+        self.links.extend(items)
+        return Vec(items)
 
     def call_extremum(self, name, args, node):
         fn = sp.Max if name == "max" else sp.Min
@@ -221,6 +237,11 @@ class _Parser(Located):
             return fn(*args)
         (k,) = sizes
         return Vec(tuple(fn(*[a.items[i] if isinstance(a, Vec) else a for a in args]) for i in range(k)))
+
+
+def _is_prediction(value) -> bool:
+    items = value.items if isinstance(value, Vec) else (value,)
+    return all(isinstance(v, sp.Symbol) and v.name.startswith("y_pred") for v in items)
 
 
 def reduce_vector(name: str, items: tuple):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .domains import INF, Interval
-from .kinds import IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS
+from .kinds import IDEAL_LOG_OF_TARGET, IDEAL_LOGIT_OF_TARGET, IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS
 from .numeric import PER_DECADE
 from .text import fmt
 
@@ -66,6 +66,10 @@ class TargetIdeal:
         steps = 10.0 ** -(np.arange(12 * PER_DECADE) / PER_DECADE)
         centre = dom.centre(Y.size)
         return Y[None, :] + steps[:, None] * (centre - Y)[None, :]
+
+    def symbolic_ideal(self, case):
+        """The ideal prediction in the case's coordinates (sympy), for proofs."""
+        return case.ideal()
 
     def segments_toward_ideal(self, X, Y, rng):
         s = 1.0 - np.concatenate([[1.0], 10.0 ** -np.linspace(0.05, 6, 24)])
@@ -276,4 +280,63 @@ def _simplex_faces(k: int, steps, rng) -> list:
     return out
 
 
-RULES = {IDEAL_TARGET: TargetIdeal(), IDEAL_MARGIN: MarginIdeal(), IDEAL_TRUE_CLASS: TrueClassIdeal()}
+
+class InverseLinkIdeal(TargetIdeal):
+    """The ideal of a loss read through an increasing link, carried back to the raw output z: link^-1(y)
+    (±inf allowed: logit(1) = +inf, log(0) = -inf). Gross errors lie where the loss's own lie, in the same
+    direction (the link is increasing); `base_dom` is the prediction domain of the loss the link feeds."""
+
+    is_target = False
+    at_infinity = False  # the ideal is finite for soft labels and positive rates
+
+    def __init__(self, inverse, sym_inverse, base_dom: Interval):
+        self.inverse, self.sym_inverse, self.base_dom = inverse, sym_inverse, base_dom
+
+    def point(self, y):
+        with np.errstate(divide="ignore"):
+            return float(self.inverse(float(y)))
+
+    def center(self, y, dom) -> float:
+        z = self.point(y)
+        return z if math.isfinite(z) else 0.0
+
+    def toward(self, x, y):
+        return _scalar(np.sign(self.point(y) - np.asarray(x, dtype=float)), x)
+
+    def overshoots(self, farther, closer, y):
+        z = self.point(y)
+        with np.errstate(invalid="ignore"):
+            return (np.asarray(closer) - z) * (np.asarray(farther) - z) < 0
+
+    def distance(self, x, y):
+        return np.abs(self.point(y) - np.asarray(x, dtype=float))
+
+    def gross_directions(self, y: float, dom: Interval) -> list[int]:
+        return RULES[IDEAL_TARGET].gross_directions(y, self.base_dom)
+
+    def symbolic_ideal(self, case):
+        """The ideal in the case's coordinates (sympy, ±oo allowed); None for a shifted case."""
+        import sympy as sp
+        if case.shifted:
+            return None
+        z = self.sym_inverse(case.target)
+        return z if not z.has(sp.zoo, sp.nan) else (sp.oo if case.target > 0 else -sp.oo)
+
+
+def _logit(y):
+    return np.log(y) - np.log1p(-y) if y < 1 else INF
+
+
+def _sym_logit(y):
+    import sympy as sp
+    return sp.oo if y == 1 else sp.log(y) - sp.log(1 - y)
+
+
+def _sym_log(y):
+    import sympy as sp
+    return sp.log(y)
+
+
+RULES = {IDEAL_TARGET: TargetIdeal(), IDEAL_MARGIN: MarginIdeal(), IDEAL_TRUE_CLASS: TrueClassIdeal(),
+         IDEAL_LOGIT_OF_TARGET: InverseLinkIdeal(_logit, _sym_logit, Interval(0, 1)),
+         IDEAL_LOG_OF_TARGET: InverseLinkIdeal(np.log, _sym_log, Interval(0, INF))}

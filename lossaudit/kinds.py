@@ -22,20 +22,47 @@ from .text import did_you_mean, listing
 IDEAL_TARGET = "target"          # the ideal prediction is the target itself
 IDEAL_MARGIN = "margin"          # the larger y_true*y_pred the better
 IDEAL_TRUE_CLASS = "true_class"  # the true class's score far above the others
+# the ideal carried back through a link (lossaudit.ideals.InverseLinkIdeal): link^-1(y_true), ±inf allowed
+IDEAL_LOGIT_OF_TARGET = "logit_of_target"   # logit(y_true): -inf for label 0, +inf for label 1
+IDEAL_LOG_OF_TARGET = "log_of_target"       # log(y_true): -inf for y_true = 0
 
 
 @dataclass(frozen=True)
 class Link:
-    """How a raw model output becomes the prediction the loss reads: the identity today (the links issue
-    adds sigmoid, softmax and exp)."""
+    """How a raw model output z becomes the prediction the loss reads: L(link(z), y) is audited as a
+    function of z (lossaudit.links). `function` is the expression language's name for it (y_pred ->
+    function(y_pred)); `from_kind` the kind of z (its ideal is the loss's ideal carried back through the
+    link, lossaudit.ideals.InverseLinkIdeal), `to_kind` the kind of loss it applies to."""
 
     name: str = "identity"
+    function: str = ""
+    from_kind: str = ""
+    to_kind: str = ""
+    summary: str = "the prediction itself"
 
     def __call__(self, z):
-        return z
+        if not self.function:
+            return z
+        from .links import numeric_link
+        return numeric_link(self.name)(z)
+
+    @property
+    def identity(self) -> bool:
+        return not self.function
 
 
 IDENTITY = Link()
+LINKS: dict[str, Link] = {link.name: link for link in (
+    IDENTITY,
+    Link("sigmoid", "sigmoid", "logit", "probability", "a probability from a logit: 1/(1 + exp(-z))"),
+    Link("softmax", "softmax", "logits", "distribution", "a distribution from K logits: exp(z_i)/sum_j exp(z_j)"),
+    Link("exp", "exp", "lograte", "positive", "a positive rate from a log-rate: exp(z)"),
+)}
+
+
+def natural_link(kind: "Kind") -> Link:
+    """The link whose predictions are this kind's (sigmoid for probability, ...); the identity for none."""
+    return next((link for link in LINKS.values() if link.to_kind == kind.name), IDENTITY)
 
 
 @dataclass(frozen=True)
@@ -179,6 +206,18 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "y_pred_j -> the end opposite y_true_j", short="vec", declared_box=True),
 )}
 
+# The kinds of the raw outputs links read (LINKS: softmax reads `logits`): not among the seven a loss declares
+# (properties.md), but what a loss through a link is audited as; the ideal and the gross errors are the
+# loss's own, carried back through the link (lossaudit.ideals.InverseLinkIdeal).
+RAW_KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("logit", "a real logit, labels 0 and 1 (a probability through a sigmoid)", Interval(-INF, INF),
+         FiniteSet((0.0, 1.0)), False, IDEAL_LOGIT_OF_TARGET, "sigmoid(y_pred) = y_true: y_pred -> +inf for "
+         "label 1, -inf for label 0", "y_pred -> the wrong infinity (-inf for label 1, +inf for label 0)"),
+    Kind("lograte", "a real log-rate, nonnegative target (a positive rate through exp)", Interval(-INF, INF),
+         Interval(0, INF, lo_closed=True), False, IDEAL_LOG_OF_TARGET, "exp(y_pred) = y_true, i.e. "
+         "y_pred = log(y_true)", "y_pred -> inf, or y_true -> inf", short="lrate"),
+)}
+
 DEFAULT_CLASSES = 3
 
 
@@ -194,7 +233,7 @@ def kinds_text(last: str = "or") -> str:
 
 def get_kind(name: str) -> Kind:
     try:
-        return KINDS[name]
+        return KINDS[name] if name in KINDS else RAW_KINDS[name]
     except KeyError:
         raise DomainError(f"unknown kind {name!r}{did_you_mean(name, KINDS)} (the kinds are: "
                           f"{', '.join(KINDS)}; `lossaudit explain kinds` says what each means)") from None

@@ -222,3 +222,36 @@ def builtin_kinds(names) -> list:
         except UnknownLossError:
             pass  # a callable, or a typo that resolving reports
     return list({x.kind.name: x.kind for x in losses}.values())
+
+
+def link(value, option: str = "--link"):
+    """A link's name (lossaudit.kinds.LINKS), or None; whether it fits the loss is checked when composing."""
+    if value is None:
+        return None
+    from .kinds import LINKS
+    if value not in LINKS:
+        from .text import did_you_mean
+        raise OptionError(f"{option}: unknown link {value!r}{did_you_mean(value, LINKS)} (the links are: "
+                          f"{', '.join(LINKS)})")
+    return value
+
+
+def param_ranges(items, option: str = "--param") -> tuple[dict, dict]:
+    """["alpha=-4:2", "c=1", ...] -> ({"alpha": (-4.0, 2.0)}, {"c": 1.0}): ranges lo:hi and fixed values."""
+    ranges, fixed = {}, []
+    for item in items or []:
+        key, sep, value = str(item).partition("=")
+        if sep and ":" in value:
+            lo, _, hi = value.partition(":")
+            key = key.strip()
+            if not _PARAM_NAME.fullmatch(key) or key in ranges:
+                raise OptionError(f"{option} takes k=lo:hi with k a name given once; {_shown(item)} was given")
+            ranges[key] = (_finite(lo, f"{option} {key} (lo)"), _finite(hi, f"{option} {key} (hi)"))
+        else:
+            fixed.append(item)
+    values = params(fixed, option)
+    if not ranges:
+        raise OptionError(f"{option}: give a range k=lo:hi for the parameter to explore, e.g. {option} alpha=-4:2")
+    if set(ranges) & set(values):
+        raise OptionError(f"{option}: {', '.join(sorted(set(ranges) & set(values)))} is given both a range and a value")
+    return ranges, values

@@ -220,3 +220,44 @@ def y_limits(series) -> tuple[float, float] | None:
         lo, hi = lo - 1.0, hi + 1.0
     pad = 0.06 * (hi - lo)
     return float(lo - pad), float(hi + pad)
+
+
+# ---------------------------------------------------------------------------
+# Parameter regions: one strip per property (plain SVG, no matplotlib needed)
+
+REGION_COLORS = {"holds": "#1a7f37", "holds (bounded)": "#4ac26b", "holds (redescending)": "#116329",
+                 "fails": "#d1242f", "unknown": "#8c959f", "not applicable": "#d0d7de"}
+
+
+def regions_svg(found) -> str:
+    """A strip plot of a RegionReport (lossaudit.regions): per property, the parameter's range coloured by
+    verdict, exact boundaries marked with their value."""
+    from html import escape
+    left, width, row, top = 150, 560, 26, 30
+    props = list(found.properties.items())
+    height = top + row * len(props) + 40
+    scale = width / (found.hi - found.lo)
+
+    def x(v):
+        return left + (v - found.lo) * scale
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" '
+           f'font-family="sans-serif" font-size="11">',
+           f'<text x="{left}" y="16">{escape(found.loss.name)}: regions of {escape(found.param)}</text>']
+    for i, (prop, pr) in enumerate(props):
+        y = top + i * row
+        out.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(prop)}</text>')
+        for r in pr.regions:
+            w = max((r.hi - r.lo) * scale, 2.0)
+            colour = REGION_COLORS.get(r.label, "#8c959f")
+            out.append(f'<rect x="{x(r.lo) - (1 if r.lo == r.hi else 0):.2f}" y="{y}" width="{w:.2f}" height="18" '
+                       f'fill="{colour}"><title>{escape(r.label)} for {escape(r.interval(found.param))}</title></rect>')
+        for b in pr.boundaries:
+            if b.exact:
+                out.append(f'<text x="{x(b.at):.2f}" y="{y + 13}" text-anchor="middle" fill="white">|</text>')
+    axis = top + row * len(props) + 12
+    out.append(f'<line x1="{left}" y1="{axis}" x2="{left + width}" y2="{axis}" stroke="#57606a"/>')
+    for v in np.linspace(found.lo, found.hi, 5):
+        out.append(f'<text x="{x(v):.2f}" y="{axis + 14}" text-anchor="middle">{v:g}</text>')
+    legend = " · ".join(f"{k}" for k in REGION_COLORS if any(r.label == k for _, p in props for r in p.regions))
+    out.append(f'<text x="{left}" y="{axis + 28}" fill="#57606a">{escape(legend)}</text></svg>')
+    return "\n".join(out) + "\n"

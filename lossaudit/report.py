@@ -16,6 +16,7 @@ class LossResult:
     excluded_targets: list = field(default_factory=list)
     qualifies: bool | None = None       # set when the audit had --require
     notes: list = field(default_factory=list)
+    through: dict = field(default_factory=dict)  # link name -> LossResult of L(link(z), y) (lossaudit.links)
 
     @property
     def name(self) -> str:
@@ -73,6 +74,14 @@ class LossResult:
             out["notes"] = list(self.notes)
         if self.qualifies is not None:
             out["qualifies"] = self.qualifies
+        if self.through:
+            out["through"] = {name: r.through_dict() for name, r in self.through.items()}
+        return out
+
+    def through_dict(self) -> dict:
+        """This result as the view of another loss through a link: what is audited, and the verdicts."""
+        out = {key: value for key, value in self.to_dict().items()
+               if key in ("name", "kind", "expression", "parameters", "properties", "classes", "excluded_targets")}
         return out
 
 

@@ -23,9 +23,11 @@ MAX_MAGNITUDE_DIGITS = 300  # numbers beyond 1e300 are refused
 
 RESERVED = {"y_pred", "y_true", "pi", "E"}
 SCALAR_FUNCTION_NAMES = ("abs", "sqrt", "exp", "log", "log1p", "cosh", "sinh", "tanh", "atan", "sin", "cos",
-                         "sign")
+                         "sign", "sigmoid", "softplus")
 REDUCTIONS = ("sum", "mean", "logsumexp")
-FUNCTION_NAMES = SCALAR_FUNCTION_NAMES + ("max", "min", "where") + REDUCTIONS
+VECTOR_MAPS = ("softmax", "log_softmax")  # vector -> vector (the links issue)
+FUNCTION_NAMES = SCALAR_FUNCTION_NAMES + ("max", "min", "where") + REDUCTIONS + VECTOR_MAPS
+VECTOR_ONLY = REDUCTIONS + VECTOR_MAPS
 _ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-*/().,<>=&| \t")
 _CHAR_HINTS = {"^": " (use ** for powers)", "[": " (indexing and lists are not allowed)",
                "=": " (use <, <=, > or >= in where(...))", "!": " (only <, <=, > and >= compare)"}
@@ -209,10 +211,10 @@ class _Checker(Located):
                 self.fail(f"where(COND, A, B) takes three arguments, {len(node.args)} given", node.func,
                           token="where")
         elif name not in FUNCTION_NAMES:
-            allowed = [f for f in FUNCTION_NAMES if self.vector or f not in REDUCTIONS]
+            allowed = [f for f in FUNCTION_NAMES if self.vector or f not in VECTOR_ONLY]
             self.fail(f"unknown function {name!r}{did_you_mean(name, allowed)} (the functions are "
                       f"{', '.join(allowed)})", node.func, token=name)
-        elif name in REDUCTIONS and not self.vector:
+        elif name in VECTOR_ONLY and not self.vector:
             self.fail(f"{name}(...) is for vector kinds (logits, distribution, vector) only", node.func, token=name)
         for arg in node.args:
             self.visit(arg)

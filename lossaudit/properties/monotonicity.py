@@ -223,7 +223,9 @@ def prove_case(ctx: Context, case) -> bool | None:
     if st is None:
         return None
     margin = ctx.loss.kind.ideal_at_infinity
-    ideal = None if margin else case.ideal()
+    ideal = None if margin else ctx.loss.kind.rule.symbolic_ideal(case)
+    if ideal is None and not margin:
+        return None  # the ideal in these coordinates is not known (a shifted case of a linked kind)
     for piece in st.pieces:
         d1 = S.derivative(piece.expr)
         parts = _sides(piece, ideal, case, margin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from . import links_view
 from .cells import MARKS, css_class, figure, footnote, how, legend, verdicts_of
 from .markdown import Footnotes, page_url
 
@@ -74,7 +75,7 @@ def table(report, *, footnotes: bool = False, link=None) -> str:
              f'<span class="legend">{escape(legend(verdicts_of(report)))}</span></caption>\n<thead><tr>']
     parts += [f'<th scope="col">{escape(c)}</th>' for c in _columns(report)]
     parts.append("</tr></thead>\n<tbody>\n")
-    parts += [_row(report, r, notes, link) for r in report.results]
+    parts += [_row(report, r, notes, link) + links_view.html_rows(report, r, notes) for r in report.results]
     parts.append("</tbody>\n</table>\n")
     if notes:
         items = "".join(f'<li id="note-{k}">{escape(text)}</li>\n' for k, text in notes.items())

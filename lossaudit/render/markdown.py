@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from . import links_view
 from .cells import cell_text, footnote, verdicts_of
 from .cells import legend as legend_of
 
@@ -78,7 +79,9 @@ def render(report, *, footnotes: bool = False, link=None, legend: bool = True, b
 def _table(report, notes, link) -> str:
     cols = header(report)
     lines = [_row(cols), _row(["---"] * len(cols))]
-    lines += [_row(_cells(report, r, notes, link)) for r in report.results]
+    for r in report.results:
+        lines.append(_row(_cells(report, r, notes, link)))
+        lines += [_row(cells) for cells in links_view.markdown_rows(report, r, notes)]
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+from . import links_view
 from .cells import STYLES, band_report, bands, cell_text, legend, verdicts_of
 
 FULL_WIDTH = 120
@@ -63,6 +64,8 @@ def _table(report, compact: bool, props, title: str = "lossaudit", caption: bool
         if report.require:
             row.append("[green]yes[/]" if result.qualifies else "[red]no[/]")
         table.add_row(*row)
+        for extra in links_view.rich_rows(report, result, compact):
+            table.add_row(*extra)
     return table
 
 
@@ -88,6 +91,7 @@ def _cards(report):
                      if (v := result.verdicts.get(prop)) is not None]
             if items:
                 parts.append(Text.from_markup("  " + " · ".join(items)))
+        parts += [Text.from_markup(line) for line in links_view.cards(result)]
     parts.append(Text(legend(verdicts_of(report)), style="dim"))
     return Group(*parts)
 
