@@ -98,8 +98,14 @@ class Interval:
         return None
 
     def vector_targets(self, k: int) -> list:
+        """Cyclic shifts of a few simple values, and a target with every coordinate strictly inside
+        (shifts may put an end of a closed interval in every target, where an open box never reaches)."""
         values = interval_targets(self, count=3)
-        return [tuple(values[(i + s) % len(values)] for i in range(k)) for s in range(len(values))]
+        targets = [tuple(values[(i + s) % len(values)] for i in range(k)) for s in range(len(values))]
+        inner = [v for v in values if self.lo < v < self.hi]
+        if inner and tuple([inner[0]] * k) not in targets:
+            targets.append(tuple([inner[0]] * k))
+        return targets
 
 
 

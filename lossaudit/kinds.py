@@ -167,8 +167,10 @@ class Kind:
         """The domain a user's prediction (or target) domain must lie within; None: not checked here.
         pred_domain: the user's prediction domain, when one was given (targets are judged against it)."""
         p = self.pred_domain if predictions or pred_domain is None else pred_domain
+        if self.declared_box and (predictions or pred_domain is None):
+            return None  # the box is the user's: predictions anywhere, targets where the box follows them
         if predictions:
-            return p if isinstance(p, Interval) and not self.declared_box else None
+            return p if isinstance(p, Interval) else None
         if self.ideal_is_target and isinstance(p, Interval):
             # a target is a prediction the loss can approach: the closure of the predictions
             return Interval(p.lo, p.hi, math.isfinite(p.lo), math.isfinite(p.hi))

@@ -145,6 +145,10 @@ class Loss:
 
     @property
     def pred_domain(self) -> Domain:
+        if self.pred_override is None and self.kind.declared_box and isinstance(self.target_override, Interval):
+            # a box loss given targets but no box: predictions range where the targets do (open)
+            t = self.target_override
+            return Interval(t.lo, t.hi)
         return self.pred_override or self.kind.pred_domain
 
     @property

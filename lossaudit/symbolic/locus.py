@@ -121,10 +121,13 @@ def _coordinate(dom, name: str, target: bool):
     lo, hi = dom.lo, dom.hi
     if math.isfinite(lo) and math.isfinite(hi) and not target:
         return sym_number(lo) + (sym_number(hi) - sym_number(lo)) / (1 + sp.Symbol(name, positive=True))
+    # a target may sit on a closed end (w >= 0), a prediction may not (w > 0); never positive=False,
+    # which with nonnegative=True would make w zero
+    gap = sp.Symbol(name, nonnegative=True) if target else sp.Symbol(name, positive=True)
     if math.isfinite(lo):
-        return sym_number(lo) + sp.Symbol(name, nonnegative=target, positive=not target)
+        return sym_number(lo) + gap
     if math.isfinite(hi):
-        return sym_number(hi) - sp.Symbol(name, nonnegative=target, positive=not target)
+        return sym_number(hi) - gap
     return sp.Symbol(name, real=True)
 
 
