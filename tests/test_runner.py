@@ -86,7 +86,8 @@ def test_a_timed_out_property_is_not_cached(tmp_path, monkeypatch):
 def test_the_facade_has_a_real_signature():
     names = list(inspect.signature(lossaudit.audit).parameters)
     assert names == ["target", "kind", "properties", "seed", "samples", "params", "pred_domain", "target_domain",
-                     "classes", "require", "timeout", "name", "workers", "progress", "expression"]
+                     "classes", "require", "timeout", "name", "workers", "progress", "expression",
+                     "link", "through"]  # the links issue: audit in the raw output, and the natural link's view
     from lossaudit.auditor import audit  # the old home still works
     assert audit is lossaudit.audit
 
