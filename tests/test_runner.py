@@ -109,7 +109,8 @@ def test_an_unknown_from_a_deterministic_budget_is_cached_and_reused(tmp_path, m
 def test_the_facade_has_a_real_signature():
     names = list(inspect.signature(lossaudit.audit).parameters)
     assert names == ["target", "kind", "properties", "seed", "samples", "params", "pred_domain", "target_domain",
-                     "classes", "require", "timeout", "name", "workers", "progress", "expression"]
+                     "classes", "require", "timeout", "name", "workers", "progress", "expression",
+                     "link", "through"]  # the links issue: audit in the raw output, and the natural link's view
     from lossaudit.auditor import audit  # the old home still works
     assert audit is lossaudit.audit
 
