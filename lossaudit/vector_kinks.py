@@ -232,11 +232,20 @@ def special_lines(ctx, y) -> list:
         points.append(c)
     out = []
     for p in points:
-        for d in directions(ctx):
+        for d in directions(ctx) + _toward_target(c, y):
             s_lo, s_hi = span(dom, p, d)
             if s_lo < 0 < s_hi:
                 out.append((p, d, s_lo, s_hi))
     return out
+
+
+def _toward_target(c, y) -> list:
+    """The direction from the centre to the target: it crosses every level set of a radial term around
+    the target (a sphere |y_pred - y_true| = 0.3 about a corner of the box that no axis line meets)."""
+    if c is None:
+        return []
+    d = [float(Fraction(repr(float(v))) - Fraction(repr(float(ci)))) for v, ci in zip(y, c)]
+    return [d] if any(d) else []
 
 
 # ---------------------------------------------------------------------------

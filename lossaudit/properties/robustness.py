@@ -298,8 +298,8 @@ def _vector_paths(ctx: Context) -> list[Path]:
         with np.errstate(all="ignore"):
             G = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
             L = np.abs(ctx.views.value(X, Y))
-        if not ctx.views.exact and ctx.views.engine is None:
-            G = np.where(FD_NOISE * np.maximum(1.0, L) > 1e-3 * G, np.nan, G)  # differences lost in rounding
+        if not ctx.views.exact and ctx.views.engine is None:  # differences lost in rounding are no data
+            G = np.where(_fd_noise(dom, X, L) > 1e-3 * G, np.nan, G)
         at = np.cumsum([0] + [len(r[1]) for r in routes])
         for i, r in enumerate(routes):
             path = Path(r[0], G[at[i]:at[i + 1]], r[1], list(y),
@@ -309,6 +309,17 @@ def _vector_paths(ctx: Context) -> list[Path]:
             path.floor = growth.NOISE * max(1.0, float(first))  # gradients below this are rounding noise
             paths.append(path)
     return paths
+
+
+def _fd_noise(dom, X: np.ndarray, L: np.ndarray) -> np.ndarray:
+    """The rounding error of a finite-difference gradient at each row of X: about eps·|L| / step, and the
+    step shrinks with the room left to the domain's edge (a face of the simplex: noise grows as 1/room)."""
+    room = dom.room(X)
+    step = 1e-4 * np.maximum(1.0, np.abs(X).max(axis=1))
+    if room is not None:
+        step = np.minimum(step, 0.25 * np.asarray(room, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(FD_NOISE, 8 * np.finfo(float).eps / step) * np.maximum(1.0, L)
 
 
 def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
