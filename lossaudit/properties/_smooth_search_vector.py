@@ -46,6 +46,8 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
     increments per decade do not shrink, growth.trend: p^(-1/2) toward a face grows, a Hessian that
     levels off near 1e8 converges), else None. The paths are evaluated in one batched call."""
     paths = _vector_paths(ctx, Y)
+    if not ctx.views.dense:  # large K: each norm is a Lanczos run; the first paths (every kind of route)
+        paths = paths[:LARGE_K_PATHS]
     if not paths:
         return None
     X = np.concatenate([p[1] for p in paths])
@@ -76,6 +78,9 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
     return None
 
 
+LARGE_K_PATHS = 12
+
+
 def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:
     return spectral_norms(ctx.views, X, Y, precise)
 
@@ -87,6 +92,10 @@ def _refined_sup(ctx: Context, X: np.ndarray, Y: np.ndarray, norms: np.ndarray) 
     if not ok.any():
         return math.nan
     top = np.argsort(np.where(ok, -norms, np.inf))[:REFINE_SEEDS]
+    if not ctx.views.dense:  # large K: each norm is a Lanczos run; the samples' best is the estimate
+        precise = spectral_norms(ctx.views, X[top], Y, precise=True)
+        precise = precise[np.isfinite(precise)]
+        return numeric.tidy(float(max(precise.max() if precise.size else -1.0, norms[top][0])))
     seeds, best = X[top], norms[top].copy()
     rng = ctx.rng(PROPERTY, "refine", tuple(Y))
     scale = 0.1 * np.maximum(1.0, np.abs(seeds).max(axis=1))

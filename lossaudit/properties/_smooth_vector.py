@@ -68,6 +68,9 @@ def _proof_targets(loss) -> list:
     from ..symbolic import sym_number
     from ..symbolic.intervals import Iv
     k, tdom, ys = loss.K, loss.target_domain, loss.true_symbols
+    points = _orbit_targets(loss)
+    if points is not None:
+        return [(fmt(y), {s: sym_number(v) for s, v in zip(ys, y)}, {}) for y in points]
     if isinstance(tdom, OneHot) and k <= PROOF_TARGETS:
         points = tdom.vector_targets(k)
     elif isinstance(tdom, FiniteSet) and len(tdom.values) ** k <= PROOF_TARGETS:
@@ -77,6 +80,25 @@ def _proof_targets(loss) -> list:
                   (float(tdom.lo), float(tdom.hi)) if isinstance(tdom, Interval) else (0.0, 1.0))
         return [("every y_true", {}, {s: Iv(lo, hi) for s in ys})]
     return [(fmt(y), {s: sym_number(v) for s, v in zip(ys, y)}, {}) for y in points]
+
+
+def _orbit_targets(loss) -> list | None:
+    """One target per permutation orbit, when the loss is invariant under permuting the classes of
+    prediction and target together (every expression: permutations.py) and the orbits are few: a bound
+    for one target is a bound for every target its orbit holds, as the box and the simplex are symmetric
+    too. None otherwise."""
+    import itertools
+
+    from ..domains import FiniteSet, OneHot
+    from ..permutations import symmetric
+    k, tdom = loss.K, loss.target_domain
+    if not symmetric(loss):
+        return None
+    if isinstance(tdom, OneHot):
+        return [tuple(1.0 if j == 0 else 0.0 for j in range(k))]
+    if isinstance(tdom, FiniteSet) and math.comb(k + len(tdom.values) - 1, k) <= PROOF_TARGETS:
+        return list(itertools.combinations_with_replacement(sorted(tdom.values, reverse=True), k))
+    return None
 
 
 def vector_proved(ctx: Context, extras: dict, by_target: dict) -> Verdict | None:
