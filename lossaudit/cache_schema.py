@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-METHODS = {"holds": {"proof", "sampled"}, "fails": {"counterexample", "proof"}, "unknown": {"none"}}
+METHODS = {"holds": {"proof", "sampled"}, "fails": {"counterexample", "proof"}, "unknown": {"none"},
+           "not applicable": {"none"}}
 CORE = {"verdict", "method", "detail", "evidence"}
 MAX_DETAIL = 4000
 MAX_DEPTH = 8
@@ -77,7 +78,15 @@ def _plain(value, depth: int) -> bool:
     return False
 
 
+# the statistical properties' counterexamples name distributions, not one target (properties/_risk.py)
+TARGETLESS_EVIDENCE = {"calibration": ("eta", "f", "side"), "properness": ("q", "p", "expected"),
+                       "statistic": ("mean", "median", "quantiles", "expectiles"),
+                       "symmetry": ("labels", "a", "b", "sums")}
+
+
 def _fails_evidence(prop: str, evidence: dict) -> bool:
+    if prop in TARGETLESS_EVIDENCE:
+        return all(k in evidence for k in TARGETLESS_EVIDENCE[prop])
     if not _point(evidence.get("y_true")):
         return False
     shapes = FAILS_EVIDENCE.get(prop)

@@ -100,8 +100,10 @@ def test_expression_audit_from_the_cli():
     assert entry["name"] == "l1_plus_l2"
     got = {p: v["verdict"] for p, v in entry["properties"].items()}
     # |r| + r^2: convex, kinked at 0, not robust (2r grows), pull +-1 at the minimum, monotone
+    # and its minimiser lies between the mean and the median: no named statistic; classifier properties n/a
     assert got == {"convexity": "holds", "differentiability": "fails", "smoothness": "fails",
-                   "robustness": "fails", "sparsity": "holds", "monotonicity": "holds"}
+                   "robustness": "fails", "sparsity": "holds", "monotonicity": "holds", "calibration": "not applicable",
+                   "properness": "not applicable", "statistic": "fails", "symmetry": "not applicable"}
 
 
 def test_vector_kind_from_the_cli_with_classes():

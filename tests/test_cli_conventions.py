@@ -153,7 +153,7 @@ def test_the_audit_table_fits_80_100_and_200_columns(cols):
     # huber: smooth with L = 1 (L'' is 1 or 0); hinge: a kink at margin 1 (C0)
     assert "L=1" in result.stdout and "C0" in result.stdout
     if cols < 90:  # one card per loss: its name, then its verdicts
-        assert lines[0].startswith("huber") and len(lines) < 12
+        assert lines[0].startswith("huber") and len(lines) < 14  # a line per band of properties
     else:
         header = "\n".join(lines[:4])  # below 120 columns the headers are short
         assert "┃" in header and ("differentiability" in header) == (cols >= 120)

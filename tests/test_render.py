@@ -20,7 +20,7 @@ from lossaudit.cli import app
 from lossaudit.loss import Loss
 from lossaudit.render import FORMATS, render
 from lossaudit.render import latex as latex_fmt
-from lossaudit.render.cells import ASCII_MARKS, LEGEND, MARKS
+from lossaudit.render.cells import ASCII_MARKS, LEGEND, MARKS, band_report, bands, legend, verdicts_of
 from lossaudit.report import LossResult, Report
 from lossaudit.verdict import PROPERTIES, Verdict
 
@@ -131,10 +131,10 @@ def test_html_is_one_accessible_self_contained_page(builtin_report, expected):
         assert name.split()[0] == result.name
         for (cls, title, cell), prop in zip(cells[1:], builtin_report.properties):
             want = expected[result.name][prop]
-            assert cls.split() == ["v", want["verdict"]]
+            assert cls.split() == ["v", want["verdict"].replace(" ", "-")]
             assert title == want["detail"]                    # the tooltip: how the verdict was reached
             assert cell.startswith(MARKS[want["verdict"]] + want["verdict"])   # the mark, then its word
-    assert LEGEND in text.replace("&#x27;", "'")
+    assert legend(verdicts_of(builtin_report)) in text.replace("&#x27;", "'")
 
 
 def test_csv_reads_back_the_json_verdicts(builtin_report, expected):
@@ -171,12 +171,16 @@ def test_markdown_table(builtin_report, expected):
         assert cells[0].replace("\\_", "_").split()[0] == result.name
         for cell, prop in zip(cells[2:], PROPERTIES):
             assert cell.startswith(MARKS[expected[result.name][prop]["verdict"]])
-    assert LEGEND in "\n".join(lines)
+    assert legend(verdicts_of(builtin_report)) in "\n".join(lines)
 
 
 def latex_rows(text: str) -> list[list[str]]:
-    body = text.split("\\endfoot\n", 1)[1].split("\\end{longtable}", 1)[0]
-    return [[c.strip() for c in re.split(r"(?<!\\)&", line.removesuffix(" \\\\"))] for line in body.splitlines()]
+    """The body rows of every longtable in the text (one per band of properties), in order."""
+    rows = []
+    for part in text.split("\\endfoot\n")[1:]:
+        body = part.split("\\end{longtable}", 1)[0]
+        rows += [[c.strip() for c in re.split(r"(?<!\\)&", line.removesuffix(" \\\\"))] for line in body.splitlines()]
+    return rows
 
 
 def braces_balance(text: str) -> bool:
@@ -195,13 +199,15 @@ def test_latex_table(builtin_report, expected):
     assert "\\begin{longtable}" in text and "\\toprule" in text and "\\bottomrule" in text
     assert "\\endhead" in text  # the header repeats on every page
     assert re.search(r"(?<!\\)_", text) is None                # every _ escaped
-    rows = latex_rows(text)
-    assert len(rows) == len(builtin_report.results)
-    for cells, result in zip(rows, builtin_report.results):
-        assert len(cells) == 2 + len(PROPERTIES)
-        assert cells[0].replace("\\allowbreak{}", "").split()[0] == result.name.replace("_", "\\_")
-        for cell, prop in zip(cells[2:], PROPERTIES):
-            assert cell.split()[0] == ASCII_MARKS[expected[result.name][prop]["verdict"]]
+    rows = iter(latex_rows(text))
+    for _title, props in bands(builtin_report):   # one longtable per band, a row per loss it applies to
+        for result in band_report(builtin_report, props).results:
+            cells = next(rows)
+            assert len(cells) == 2 + len(props)
+            assert cells[0].replace("\\allowbreak{}", "").split()[0] == result.name.replace("_", "\\_")
+            for cell, prop in zip(cells[2:], props):
+                assert cell.split()[0] == ASCII_MARKS[expected[result.name][prop]["verdict"]]
+    assert next(rows, None) is None
 
 
 def test_rst_list_table(builtin_report, expected):
@@ -212,8 +218,8 @@ def test_rst_list_table(builtin_report, expected):
     for item, result in zip(items[1:], builtin_report.results):
         cells = [line.strip().removeprefix("- ") for line in item.strip().splitlines()]
         assert cells[0].split()[0] == result.name
-        for cell, prop in zip(cells[2:], PROPERTIES):
-            assert cell.startswith(MARKS[expected[result.name][prop]["verdict"]])
+        for cell, prop in zip(cells[2:], PROPERTIES):  # a lone "–" is escaped ("\–": not an underline)
+            assert cell.removeprefix("\\").startswith(MARKS[expected[result.name][prop]["verdict"]])
 
 
 def test_rst_is_valid_for_docutils(builtin_report):
@@ -276,7 +282,7 @@ def test_latex_escapes_every_special_character(nasty_report):
                          ("\\", "\\textbackslash{}"), ("<", "\\textless{}"), ("∞", "\\ensuremath{\\infty}")]:
         assert escaped in text, raw
     assert "we\\textbar{}ird\\_na*me \\{50\\%\\} \\$x\\# \\& " in text.replace("\\allowbreak{}", "")
-    assert len(latex_rows(text)) == 1 and len(latex_rows(text)[0]) == 2 + len(PROPERTIES)
+    assert [len(r) for r in latex_rows(text)] == [2 + len(props) for _, props in bands(nasty_report)]
 
 
 def test_html_escapes(nasty_report):

@@ -93,8 +93,10 @@ def verdicts(report) -> dict:
 
 @pytest.fixture(scope="module")
 def callable_reports():
-    return {name: lossaudit.audit(getattr(user, name), kind=kind, name=name)
-            for name, (kind, _, _) in EXPECTED.items()}
+    # the properties each entry derives by hand (a callable's statistic, for one, cannot be refuted for
+    # every expectile without exact derivatives, so it stays unknown where the expression's fails)
+    return {name: lossaudit.audit(getattr(user, name), kind=kind, name=name, properties=",".join(props))
+            for name, (kind, _, props) in EXPECTED.items()}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -108,8 +110,8 @@ def test_callable_verdicts_match_hand_derivation(name, callable_reports):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_expression_and_callable_agree(name, callable_reports):
-    kind, text, _ = EXPECTED[name]
-    by_expression = lossaudit.audit(text, kind=kind)
+    kind, text, props = EXPECTED[name]
+    by_expression = lossaudit.audit(text, kind=kind, properties=",".join(props))
     assert verdicts(by_expression) == verdicts(callable_reports[name])
     entry = json.loads(by_expression.to_json())["losses"][0]
     for prop, v in entry["properties"].items():
