@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .cells import ASCII_MARKS, MARKS, bands, figure, footnote, how, verdicts_of
+from .cells import ASCII_MARKS, MARKS, band_report, bands, figure, footnote, how, verdicts_of
 from .cells import legend as mark_legend
 from .markdown import Footnotes, loss_label
 
@@ -72,7 +72,7 @@ def render(report, *, footnotes: bool = False, legend_text: bool = True, documen
     for title, props in groups:  # one longtable per band of properties: ten columns do not fit a page
         if len(groups) > 1:
             lines += [r"\par\medskip\noindent{\small\textbf{" + escape(title) + "}}\\par\\nopagebreak"]
-        lines += _longtable(report, props, notes)
+        lines += _longtable(band_report(report, props) if len(groups) > 1 else report, props, notes)
     if legend_text:
         names = "; ".join(f"{spec(p).abbreviation}: {p}" for p in report.properties)
         lines += [r"\par\smallskip", r"{\footnotesize " + escape(legend(verdicts_of(report)) + " Columns: " +
