@@ -222,7 +222,6 @@ def test_rst_list_table(builtin_report, expected):
             assert cell.removeprefix("\\").startswith(MARKS[expected[result.name][prop]["verdict"]])
 
 
-@pytest.mark.xfail(reason="merge of the link rows and the statistical band: docutils reads a row of dashes as a transition (issue 12 follow-up)", strict=False)
 def test_rst_is_valid_for_docutils(builtin_report):
     docutils_core = pytest.importorskip("docutils.core")
     few = subset(builtin_report, {"huber", "hinge", "softmax_cross_entropy", "zero_one"})

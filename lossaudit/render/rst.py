@@ -20,8 +20,8 @@ _LIST_START = re.compile(r"^([-+*#•]\s|\d+[.)]\s)")
 def escape(text: str) -> str:
     """Backslash-escape inline markup, and what would open a list at the start of a cell."""
     text = _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-    if text == "–":
-        return "\\" + text  # a lone "–" (not applicable) would read as a section underline
+    if len(text) == 1 and not text.isalnum():
+        return "\\" + text  # a lone "–" or "?" (a cell's mark) would read as a section underline
     return "\\" + text if _LIST_START.match(text) else text
 
 
