@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..budget import MP_DIGITS, MP_MAX_EXPONENT_BITS, MP_POINTS
 from ..timeouts import SymbolicTimeout, deadline
-from .core import strip_distributions
+from .core import BoundedMemo, strip_distributions
 
 
 def compilable(expr) -> bool:
@@ -160,21 +160,14 @@ MPMATH_FALLBACK_SECONDS = 20.0
 MP_POINT_SECONDS = 10.0  # one exact evaluation; beyond it the value counts as unknown (nan)
 
 
-_COMPILED: dict = {}    # (role, args, expression) -> its lambdified function (pure: shared freely)
-_COMPILED_MAX = 2048   # entries kept before the memo starts afresh (a catalog compiles about 600)
+_COMPILED = BoundedMemo(2048)  # (role, args, expression) -> its lambdified function (a catalog compiles ~600)
 
 
 def _lambdified(role: str, args, expr, build):
     """The function `build()` makes for `expr`, made once per process: every property of a loss (and
     every Checker) asks for the same formulas; sympy's equality is structural (a Float's precision
     included), so an equal key compiles to the same code."""
-    key = (role, tuple(args), expr)
-    fn = _COMPILED.get(key)
-    if fn is None:
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        fn = _COMPILED[key] = build()
-    return fn
+    return _COMPILED.get((role, tuple(args), expr), build)
 
 
 def mp_lambdify(args, expr):

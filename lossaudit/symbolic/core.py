@@ -76,19 +76,31 @@ def derivative(expr, order: int = 1):
     return _remembered(("x", expr, order), lambda: strip_distributions(sp.diff(expr, X, order)))
 
 
-_DERIVATIVES: dict = {}   # (how, expression, ...) -> its derivative: every property asks for the same ones
-_DERIVATIVES_MAX = 4096   # entries kept before the memo starts afresh
+
+
+class BoundedMemo:
+    """compute() once per key, for pure results (sympy's equality is structural, assumptions and a
+    Float's precision included); at `limit` entries it starts afresh; an interrupted computation raises
+    and leaves nothing behind."""
+
+    def __init__(self, limit: int):
+        self.limit, self.store = limit, {}
+
+    def get(self, key, compute):
+        hit = self.store.get(key)
+        if hit is None:
+            if len(self.store) >= self.limit:
+                self.store.clear()
+            hit = self.store[key] = compute()
+        return hit
+
+
+_DERIVATIVES = BoundedMemo(4096)  # (how, expression, ...) -> its derivative: every property asks for the same ones
 
 
 def _remembered(key, compute):
-    """compute() once per key (a derivative is a pure function of the expression: sympy's equality is
-    structural, assumptions included); an interrupted computation raises and leaves nothing behind."""
-    hit = _DERIVATIVES.get(key)
-    if hit is None:
-        if len(_DERIVATIVES) >= _DERIVATIVES_MAX:
-            _DERIVATIVES.clear()
-        hit = _DERIVATIVES[key] = compute()
-    return hit
+    """A derivative, once per key (a pure function of the expression)."""
+    return _DERIVATIVES.get(key, compute)
 
 
 # ---------------------------------------------------------------------------
