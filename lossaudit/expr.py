@@ -249,7 +249,10 @@ def reduce_vector(name: str, items: tuple):
         return sp.Add(*items)
     if name == "mean":
         return sp.Add(*items) / len(items)
-    return sp.log(sp.Add(*[sp.exp(v) for v in items]))
+    total = sp.Add(*[sp.exp(v) for v in items])
+    # log(...) of a sum with symbols: sympy's eval only asks total.is_zero (False for a sum of exps), which
+    # at K = 1000 costs seconds of assumption queries; unevaluated, the expression is the same
+    return sp.log(total, evaluate=False) if total.is_Add and not total.is_number else sp.log(total)
 
 
 def parse(text: str, params=(), classes: int | None = None, exact: bool = False) -> sp.Expr:

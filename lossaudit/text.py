@@ -23,6 +23,9 @@ def fmt(v) -> str:
     """A number as a person would write it (1, 0.5, 1.7, 1e+06)."""
     import numpy as np  # imported lazily: the CLI reads `listing` at start-up, before numpy is needed
     if isinstance(v, (list, tuple, np.ndarray)):
+        if isinstance(v, np.ndarray) and v.ndim == 1 and v.size > 16:  # K = 1000: each distinct value once
+            seen = {x: fmt(x) for x in set(v.tolist())}
+            return "(" + ", ".join([seen[x] if x in seen else fmt(x) for x in v.tolist()]) + ")"  # nan != nan
         return "(" + ", ".join(fmt(x) for x in v) + ")"
     v = float(v)
     if math.isnan(v):

@@ -39,6 +39,8 @@ PROPERTY = SPEC.name
 
 
 def search(ctx: Context):
+    if ctx.vector and ctx.has_expression and _proved_first(ctx):
+        return None  # proved (DCP, K-independent): no chord can break it, and at K = 1000 the search costs seconds
     chk = Checker(ctx.loss)
     per_target = _vector_chord if ctx.vector else _scalar_chord
     found = first_witness(ctx, lambda y: per_target(ctx, chk, y))
@@ -46,6 +48,11 @@ def search(ctx: Context):
         return None
     y, (a, b, t) = found
     return _fails(chk, a, b, t, list(y) if ctx.vector else y, ctx)
+
+
+def _proved_first(ctx: Context) -> bool:
+    from ._convex import convex_proof
+    return bool(convex_proof(ctx))
 
 
 def proved(ctx: Context, _state, rules: list) -> Verdict:
