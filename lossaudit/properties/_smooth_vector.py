@@ -33,14 +33,37 @@ def prove(ctx: Context):
             return None
         hess = _by_symmetry(loss, expr, sub, done)
         if hess is None:
-            enc = S.guarded(ctx.seconds, bounds.hessian_bound, expr, loss.pred_symbols, {**env, **hull},
-                            default=None)
+            enc = _enclosure(ctx, expr, {**env, **hull})
             if enc is None:
                 return None
             hess = enc.hess
         done.append((sub, expr, hess))
         by_target[label] = hess
     return [by_target] if by_target else None
+
+
+def _enclosure(ctx: Context, expr, env: dict):
+    """bounds.hessian_bound as one metered symbolic step. Beyond PROOF_FULL_K classes the step is
+    admitted at the size of one class's share of the tree (size / K, times PROOF_FULL_K): the calculus
+    is linear in the tree, alike terms share one analysis, and its sympy work on the small pieces is
+    metered inside; the K-fold tree itself (3000 nodes for softmax cross-entropy at K = 1000) would
+    refuse it although the work is a fraction of a second."""
+    from .. import symbolic as S
+    from ..budget import current_meter
+    from ..permutations import PROOF_FULL_K
+    from ..symbolic import bounds
+    from ..timeouts import SymbolicTimeout, deadline
+    loss = ctx.loss
+    if loss.K <= PROOF_FULL_K:
+        return S.guarded(ctx.seconds, bounds.hessian_bound, expr, loss.pred_symbols, env, default=None)
+    from ..symbolic.core import tree_size
+    if current_meter().step(math.ceil(tree_size(expr) * PROOF_FULL_K / loss.K)) is not None:
+        return None
+    try:
+        with deadline(ctx.seconds):
+            return bounds.hessian_bound(expr, loss.pred_symbols, env)
+    except (SymbolicTimeout, Exception, RecursionError):  # noqa: BLE001 - as symbolic.guarded: cannot tell
+        return None
 
 
 def _by_symmetry(loss, expr, sub: dict, done: list):

@@ -111,7 +111,7 @@ def _nonadditive(expr, preds, top: bool):
 def _affine(e, preds):
     """({index: coefficient}, constant) when e is affine in the predictions with numeric coefficients."""
     coeffs, const = {}, sp.Integer(0)
-    index = {s: i for i, s in enumerate(preds)}
+    index = _index(preds)
     for term in sp.Add.make_args(sp.expand(e)):
         c, rest = term.as_coeff_Mul()
         if rest == 1:
@@ -123,6 +123,20 @@ def _affine(e, preds):
         else:
             return None
     return coeffs, const
+
+
+def _index(preds) -> dict:
+    """{symbol: position} of the predictions, built once per sequence (K = 1000 asks it K times; kept
+    by identity, as hashing the K symbols each time would cost as much as building it)."""
+    held = _INDEXES.get(id(preds))
+    if held is None or held[0] is not preds:
+        held = (preds, {s: i for i, s in enumerate(preds)})
+        _INDEXES.clear()  # one loss at a time; the sequence itself is held, so its id is not reused
+        _INDEXES[id(preds)] = held
+    return held[1]
+
+
+_INDEXES: dict = {}
 
 
 def _log_softmax(E, preds):
@@ -168,7 +182,8 @@ def _convex_weights(rest, args, b):
 class Calculus:
     def __init__(self, preds, domains: dict):
         self.preds = tuple(preds)
-        self.index = {s: i for i, s in enumerate(self.preds)}
+        self.index = _index(self.preds)
+        self.pred_set = frozenset(self.preds)
         self.domains = domains          # pred symbol -> Iv (the box the variables range over)
         self.memo: dict = {}
         self.shared: dict = {}          # univariate analyses by (phi(T), the leaf's scale or domain)
@@ -179,7 +194,7 @@ class Calculus:
         return self.memo[e]
 
     def _bound(self, e) -> Enclosure:
-        free = e.free_symbols & set(self.preds)
+        free = e.free_symbols & self.pred_set
         if not free:
             return _const(I.enclose(e, self.domains))
         if e in self.index:
@@ -261,7 +276,7 @@ class Calculus:
             return {e}
         out = set()
         for a in e.args:
-            if a.free_symbols & set(self.preds):
+            if a.free_symbols & self.pred_set:
                 out |= self.leaves(a)
         return out
 
@@ -279,7 +294,7 @@ class Calculus:
     def univariate(self, e, leaf) -> Enclosure:
         """Constant factors split off, and phi(t) analysed once for every leaf it recurs with (the K
         terms y_j phi(s_j) of a loss over K classes share one analysis)."""
-        preds = set(self.preds)
+        preds = self.pred_set
         consts = [a for a in sp.Mul.make_args(e) if not (a.free_symbols & preds)]
         if consts:
             c = I.enclose(sp.Mul(*consts), self.domains)
