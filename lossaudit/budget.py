@@ -31,6 +31,16 @@ MAX_STEPS = 100_000           # symbolic steps of one property (about 45 s of sy
 MP_POINTS = 500               # entries one numeric call re-evaluates in mpmath when float64 overflows
 MP_DIGITS = 30                # the precision of those re-evaluations
 MP_MAX_EXPONENT_BITS = 1100   # mpmath refuses b**e with |e*log2(b)| beyond 2**this (minutes for 2**20000)
+PROBES = 12                   # coordinates, paths or coordinate subsets a vector analysis probes at large K
+
+
+def probes(k: int) -> int:
+    """The deterministic per-K budget of the vector searches: how many coordinate directions (kink lines),
+    edge paths (Hessian growth, each a Lanczos run at large K) or subsets of coordinates (gross-error
+    routes) are probed at K classes: every one up to PROBES, PROBES beyond. A loss that treats the
+    classes alike (every expression: permutations.py) loses nothing by it, as the probes left out are
+    permutations of those kept; a callable's are a deterministic sample."""
+    return min(int(k), PROBES)
 
 
 @dataclass(frozen=True)

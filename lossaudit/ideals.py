@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .budget import PROBES
 from .domains import INF, Interval
 from .kinds import IDEAL_LOG_OF_TARGET, IDEAL_LOGIT_OF_TARGET, IDEAL_MARGIN, IDEAL_TARGET, IDEAL_TRUE_CLASS
 from .numeric import PER_DECADE
@@ -167,7 +168,7 @@ class Route(tuple):
         return self[1]
 
 
-MAX_SUBSETS = 12   # for larger K, a deterministic sample of subsets of coordinates
+MAX_SUBSETS = PROBES  # for larger K, a deterministic sample of subsets of coordinates (budget.probes)
 
 
 def subsets(items: list, rng, cap: int = MAX_SUBSETS) -> list:

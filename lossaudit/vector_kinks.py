@@ -24,6 +24,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from .budget import probes
 from .domains import Interval
 from .kinks import VectorKink, VectorScan, find_kinks, one_sided_derivatives, slope_gap, value_jumps
 
@@ -181,16 +182,15 @@ def directions(ctx) -> list:
     """e_i − e_(i+1) (simplex: they keep the sum 1; box: they cross ties z_i = z_(i+1)), and e_i in a box."""
     k, simplex = ctx.loss.K, ctx.loss.pred_domain.on_simplex
     out = []
-    for i in range(min(k, LINE_DIRECTIONS) if k > 2 else 1):
+    for i in range(probes(k) if k > 2 else 1):
         d = [0.0] * k
         d[i], d[(i + 1) % k] = 1.0, -1.0
         out.append(d)
     if not simplex:
-        out += [[1.0 if j == i else 0.0 for j in range(k)] for i in range(min(k, LINE_DIRECTIONS))]
+        out += [[1.0 if j == i else 0.0 for j in range(k)] for i in range(probes(k))]
     return out
 
 
-LINE_DIRECTIONS = 8  # coordinates (and neighbouring pairs) probed: every one up to K = 8, the first 8 beyond
 
 
 def centre(ctx) -> list:

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import growth, numeric
+from ..budget import probes
 from ..analysis import Context, fmt
 from ..curvature import spectral_norms
 from ..verdict import COUNTEREXAMPLE, FAILS, Verdict
@@ -47,7 +48,7 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
     levels off near 1e8 converges), else None. The paths are evaluated in one batched call."""
     paths = _vector_paths(ctx, Y)
     if not ctx.views.dense:  # large K: each norm is a Lanczos run; the first paths (every kind of route)
-        paths = paths[:LARGE_K_PATHS]
+        paths = paths[:probes(ctx.loss.K)]
     if not paths:
         return None
     X = np.concatenate([p[1] for p in paths])
@@ -77,8 +78,6 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
                         "curvatures": precise[ok][pick]}, {"constant": None})
     return None
 
-
-LARGE_K_PATHS = 12
 
 
 def _hessian_norms(ctx: Context, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:

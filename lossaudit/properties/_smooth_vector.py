@@ -20,7 +20,6 @@ def prove(ctx: Context):
     expression tree gives a finite bound of sup |Hessian| over the whole domain, for every valid
     target; None otherwise (no proof: the sampled verdict stands)."""
     from .. import symbolic as S
-    from ..symbolic import bounds
     from ..symbolic.intervals import Iv
     loss = ctx.loss
     dom = loss.pred_domain
