@@ -18,6 +18,8 @@ LANCZOS_STEPS = 20  # Krylov dimension at large K (extreme eigenvalues converge 
 #                    losses to 1e-10 in 12 steps; clustered diagonal Hessians to about 2e-3, from below)
 LANCZOS_ROWS = 256  # points per batch (the Krylov basis of a batch holds rows x steps x K numbers)
 LANCZOS_SEED = 20260  # the start vectors are fixed: same points, same numbers
+CONVERGED = 1e-13     # a Lanczos run stops early once what it is asked for (the norm, the lowest
+#                      eigenvalue) moves less than this, relative, in every row
 
 
 def _finite_hessians(views, X: np.ndarray, Y: np.ndarray, precise: bool):
@@ -28,7 +30,7 @@ def _finite_hessians(views, X: np.ndarray, Y: np.ndarray, precise: bool):
 
 def spectral_norms(views, X: np.ndarray, Y: np.ndarray, precise: bool = False) -> np.ndarray:
     if not getattr(views, "dense", True):
-        vals, _ = _lanczos(views, X, Y)
+        vals, _ = _lanczos(views, X, Y, "norm")
         return np.abs(vals).max(axis=1)
     H, ok = _finite_hessians(views, X, Y, precise)
     out = np.full(H.shape[0], np.nan)
@@ -39,7 +41,7 @@ def spectral_norms(views, X: np.ndarray, Y: np.ndarray, precise: bool = False) -
 
 def lowest_modes(views, X: np.ndarray, Y: np.ndarray):
     if not getattr(views, "dense", True):
-        vals, vecs = _lanczos(views, X, Y)
+        vals, vecs = _lanczos(views, X, Y, "lowest")
         return vals[:, 0], vecs
     H, ok = _finite_hessians(views, X, Y, False)
     n, k = H.shape[0], H.shape[-1]
@@ -66,19 +68,19 @@ def _start(views, n: int, k: int, rng=None) -> np.ndarray:
     return q / np.linalg.norm(q, axis=1, keepdims=True)
 
 
-def _lanczos(views, X: np.ndarray, Y: np.ndarray):
+def _lanczos(views, X: np.ndarray, Y: np.ndarray, need: str = "both"):
     """Ritz values (n, m) ascending, and the unit Ritz vector of the lowest (n, K), per row of X.
     Rows whose products are not finite give NaN values and a zero vector."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
     Y = np.broadcast_to(np.asarray(Y, dtype=float), X.shape)
     if X.shape[0] == 0:
         return np.zeros((0, 1)), np.zeros((0, X.shape[1]))
-    parts = [_lanczos_rows(views, X[i:i + LANCZOS_ROWS], Y[i:i + LANCZOS_ROWS])
+    parts = [_lanczos_rows(views, X[i:i + LANCZOS_ROWS], Y[i:i + LANCZOS_ROWS], need)
              for i in range(0, X.shape[0], LANCZOS_ROWS)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray):
+def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray, need: str):
     n, k = X.shape
     steps = min(LANCZOS_STEPS, k - 1 if views.simplex else k)
     Q = np.zeros((n, steps, k))
@@ -86,6 +88,7 @@ def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray):
     q = _start(views, n, k)
     fresh = np.random.default_rng(LANCZOS_SEED + 1)
     ok = np.ones(n, dtype=bool)
+    last: list = []
     for j in range(steps):
         Q[:, j] = q
         w = np.asarray(views.hvp(X, Y, q), dtype=float)
@@ -93,7 +96,8 @@ def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray):
         w = np.where(ok[:, None], w, 0.0)
         alpha[:, j] = np.einsum("nk,nk->n", w, q)
         w = _orthogonalised(w, Q[:, :j + 1])
-        if j + 1 == steps:
+        if j + 1 == steps or _converged(alpha[:, :j + 1], beta[:, :j], ok, last, need):
+            steps = j + 1
             break
         b = np.linalg.norm(w, axis=1)
         scale = np.maximum(1.0, np.abs(alpha[:, :j + 1]).max(axis=1))
@@ -103,7 +107,30 @@ def _lanczos_rows(views, X: np.ndarray, Y: np.ndarray):
             b = np.where(done, 0.0, b)
         q = w / np.linalg.norm(w, axis=1)[:, None]
         beta[:, j] = b
-    return _ritz(alpha, beta[:, :steps - 1], Q, ok)
+    return _ritz(alpha[:, :steps], beta[:, :steps - 1], Q[:, :steps], ok)
+
+
+def _converged(alpha, beta, ok, last: list, need: str) -> bool:
+    """Has what is needed of every finite row settled (changed by at most CONVERGED of the row's scale
+    over the last step): the largest |Ritz value| ("norm"), the lowest ("lowest"), or both extremes?
+    `last` holds the previous step's. Deterministic: the same points give the same steps."""
+    m = alpha.shape[1]
+    if m < 3:
+        return False
+    T = np.zeros((alpha.shape[0], m, m))
+    idx = np.arange(m)
+    T[:, idx, idx] = alpha
+    T[:, idx[:-1], idx[1:]] = T[:, idx[1:], idx[:-1]] = beta
+    vals = np.linalg.eigvalsh(T)
+    ends = {"norm": np.abs(vals).max(axis=1)[:, None], "lowest": vals[:, :1]}.get(need)
+    ends = np.stack([vals[:, 0], vals[:, -1]], axis=1) if ends is None else ends
+    before = last[0] if last else None
+    last[:] = [ends]
+    if before is None:
+        return False
+    scale = np.maximum(1.0, np.abs(ends).max(axis=1))
+    change = np.abs(ends - before).max(axis=1)
+    return bool(np.all(~ok | (change <= CONVERGED * scale)))
 
 
 def _ritz(alpha, beta, Q, ok):
