@@ -123,6 +123,17 @@ def _orbit_targets(loss) -> list | None:
     return None
 
 
+def proved_first(ctx: Context) -> bool:
+    """Is the loss proved smooth target by target (the template's memoised proof, run before the search)?
+    At large K the sampled estimate of the constant costs a Lanczos run per sample, and a bound proved at
+    each orbit's target stands for it (softmax cross-entropy: 1/2, the supremum itself); a bound over an
+    interval of targets is often far above the supremum, so the sampled estimate is still wanted."""
+    from ._template import proof
+    from .smoothness import prove_case  # the template's memo key: the same proof, computed once
+    parts = proof(ctx, PROPERTY, prove_case, prove)
+    return bool(parts) and "every y_true" not in parts[0]
+
+
 def vector_proved(ctx: Context, extras: dict, by_target: dict) -> Verdict | None:
     """holds by proof. The constant stays the estimate of sup |Hessian| (the largest sampled norm,
     refined), the proven bound beside it as its upper end; None (the sampled verdict) if a sample ever
@@ -131,7 +142,9 @@ def vector_proved(ctx: Context, extras: dict, by_target: dict) -> Verdict | None
     sampled = extras.get("constant")
     if sampled is not None and math.isfinite(sampled) and sampled > bound * (1 + 1e-9) + 1e-12:
         return None
-    out = dict(extras) if sampled is not None else {"constant": bound, "depends_on_target": False}
+    out = dict(extras) if sampled is not None else {"constant": bound}
+    if sampled is None and "every y_true" not in by_target:  # a bound per orbit target: compare them
+        out["depends_on_target"] = max(by_target.values()) - min(by_target.values()) > 1e-9 * max(1.0, bound)
     out["constant_bound"] = bound
     if max(by_target.values()) - min(by_target.values()) > 1e-9 * max(1.0, bound):
         out["constant_bound_by_target"] = dict(by_target)
