@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from . import intervals as I
+from .classwise import index_of
 from .intervals import INF, Iv, mul_up as _up_mul, sqrt_up as _sqrt_up, sum_up as _up_sum  # noqa: I001
 
 BRANCHES = (sp.Piecewise, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling)
@@ -111,7 +112,7 @@ def _nonadditive(expr, preds, top: bool):
 def _affine(e, preds):
     """({index: coefficient}, constant) when e is affine in the predictions with numeric coefficients."""
     coeffs, const = {}, sp.Integer(0)
-    index = _index(preds)
+    index = index_of(preds)
     for term in sp.Add.make_args(sp.expand(e)):
         c, rest = term.as_coeff_Mul()
         if rest == 1:
@@ -123,20 +124,6 @@ def _affine(e, preds):
         else:
             return None
     return coeffs, const
-
-
-def _index(preds) -> dict:
-    """{symbol: position} of the predictions, built once per sequence (K = 1000 asks it K times; kept
-    by identity, as hashing the K symbols each time would cost as much as building it)."""
-    held = _INDEXES.get(id(preds))
-    if held is None or held[0] is not preds:
-        held = (preds, {s: i for i, s in enumerate(preds)})
-        _INDEXES.clear()  # one loss at a time; the sequence itself is held, so its id is not reused
-        _INDEXES[id(preds)] = held
-    return held[1]
-
-
-_INDEXES: dict = {}
 
 
 def _log_softmax(E, preds):
@@ -182,8 +169,7 @@ def _convex_weights(rest, args, b):
 class Calculus:
     def __init__(self, preds, domains: dict):
         self.preds = tuple(preds)
-        self.index = _index(self.preds)
-        self.pred_set = frozenset(self.preds)
+        self.index = index_of(self.preds)
         self.domains = domains          # pred symbol -> Iv (the box the variables range over)
         self.memo: dict = {}
         self.shared: dict = {}          # univariate analyses by (phi(T), the leaf's scale or domain)
@@ -194,7 +180,7 @@ class Calculus:
         return self.memo[e]
 
     def _bound(self, e) -> Enclosure:
-        free = e.free_symbols & self.pred_set
+        free = e.free_symbols & self.index.keys()
         if not free:
             return _const(I.enclose(e, self.domains))
         if e in self.index:
@@ -240,8 +226,8 @@ class Calculus:
             b, _ = norm
             return Enclosure(value, b, _up_mul(b, b, 0.5), support)
         g2 = _up_sum(*[_up_mul(p.grad, p.grad) for p in parts])
-        return Enclosure(value, max(p.grad for p in parts),
-                         _up_sum(_up_mul(0.5, g2), max(p.hess for p in parts)), support)
+        return Enclosure(value, max(p.grad for p in parts), _up_sum(_up_mul(0.5, g2), max(p.hess for p in parts)),
+                         support)
 
     def softmax(self, e) -> Enclosure:
         norm = self._matrix_norm(e.args[1:])
@@ -276,7 +262,7 @@ class Calculus:
             return {e}
         out = set()
         for a in e.args:
-            if a.free_symbols & self.pred_set:
+            if a.free_symbols & self.index.keys():
                 out |= self.leaves(a)
         return out
 
@@ -294,8 +280,7 @@ class Calculus:
     def univariate(self, e, leaf) -> Enclosure:
         """Constant factors split off, and phi(t) analysed once for every leaf it recurs with (the K
         terms y_j phi(s_j) of a loss over K classes share one analysis)."""
-        preds = self.pred_set
-        consts = [a for a in sp.Mul.make_args(e) if not (a.free_symbols & preds)]
+        consts = [a for a in sp.Mul.make_args(e) if not (a.free_symbols & self.index.keys())]
         if consts:
             c = I.enclose(sp.Mul(*consts), self.domains)
             f = self.univariate(sp.Mul(*[a for a in sp.Mul.make_args(e) if a not in consts]), leaf)
