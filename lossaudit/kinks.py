@@ -254,6 +254,9 @@ def _scale(x0: float) -> float:
 def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
     """(left slope, right slope, is a kink) at x0.
 
+    f may carry `step_scale(x0)` (the size steps are relative to, default |x0| or 1) and
+    `noise_floor(x0)` (an absolute rounding floor of its values near x0), see vector_kinks.LineFunction.
+
     A kink's one-sided difference quotients converge to different limits; at a
     point like 0 for |x|^1.5 they differ at every step but their gap shrinks with h.
     A quotient with step h carries rounding noise ~ eps·|f|/h: steps where that noise is
@@ -261,15 +264,18 @@ def slope_gap(f, x0: float, dom: Interval) -> tuple[float, float, bool]:
     its step, so a value that differs by rounding across a breakpoint (Huber at t = 1.345
     in float64) is no kink.
     """
-    hs = _scale(x0) * STEPS
+    hs = getattr(f, "step_scale", _scale)(x0) * STEPS
     hs = hs[(x0 - hs > dom.lo) & (x0 + hs < dom.hi)]
     if hs.size < 4:
         return math.nan, math.nan, False
     f0 = f(np.array([x0]))[0]
+    # a function that reports its own rounding (a line through a vector loss: terms that cancel near 0
+    # err by eps times the terms, not eps·|f|) adds that floor to every quotient's noise
+    floor = getattr(f, "noise_floor", lambda _: 0.0)(x0)
     with np.errstate(all="ignore"):
         fr, fl = f(x0 + hs), f(x0 - hs)
         right, left = (fr - f0) / hs, (f0 - fl) / hs
-        noise = NOISE_ULPS * EPS * (abs(f0) + np.maximum(np.abs(fr), np.abs(fl))) / hs
+        noise = (NOISE_ULPS * EPS * (abs(f0) + np.maximum(np.abs(fr), np.abs(fl))) + floor) / hs
     if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))) or not np.isfinite(f0):
         return math.nan, math.nan, False
     jump = abs(fr[-1] - f0) + abs(f0 - fl[-1])

@@ -97,6 +97,14 @@ class VectorViews:
     precise_hess: Callable = None
     engine: str | None = None
 
+    def grad_within(self, X, Y, reach) -> np.ndarray:
+        """The gradient with finite-difference steps shorter than `reach` per point (the distance to a
+        known kink: a central difference straddling a cone point reads its slope as distance/step);
+        exact gradients are exact anyway."""
+        if self.exact or self.engine is not None:
+            return self.grad(X, Y)
+        return self.grad(X, Y, reach=np.asarray(reach, float))
+
     def __post_init__(self):
         self.precise_grad = self.precise_grad or self.grad
         self.precise_hess = self.precise_hess or self.hess
@@ -197,12 +205,13 @@ def _vector_views(loss) -> VectorViews:
         X, Y = _pair(X, Y, k)
         return safe(X, Y)
 
-    def grad(X, Y):
+    def grad(X, Y, reach=None):
         X, Y = _pair(X, Y, k)
         if engine:
             G = engine[2](X, Y)
             return G @ P if simplex else G
-        return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, _room(loss, X))
+        room = _room(loss, X) if reach is None else np.minimum(_room(loss, X), reach)
+        return numeric.fd_gradient(lambda Z: safe(Z, Y), X, dirs, room)
 
     def hess(X, Y):
         X, Y = _pair(X, Y, k)

@@ -17,3 +17,20 @@ def gini_cb(p, y):
     """Gini impurity 1 - sum p_j^2 of the prediction (concave)."""
     p = np.asarray(p, float)
     return 1.0 - np.sum(p ** 2, axis=-1)
+
+
+def js_cb(p, y):
+    """Jensen-Shannon divergence: O(1) terms that cancel near p = y (values ~1e-17 carry ~1e-16 error)."""
+    p, y = np.asarray(p, float), np.asarray(y, float)
+    m = 0.5 * (p + y)
+    return 0.5 * np.sum(p * np.log(p / m), axis=-1) + 0.5 * np.sum(y * np.log(y / m), axis=-1)
+
+
+def euclid_cb(p, y):
+    """Euclidean distance |p - y|: a cone point at p = y."""
+    return np.sqrt(np.sum((np.asarray(p, float) - np.asarray(y, float)) ** 2, axis=-1))
+
+
+def hellinger_cb(p, y):
+    """Squared Hellinger distance sum (sqrt p - sqrt y)^2 (cancels near p = y like a divergence)."""
+    return np.sum((np.sqrt(np.asarray(p, float)) - np.sqrt(np.asarray(y, float))) ** 2, axis=-1)
