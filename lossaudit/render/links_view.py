@@ -209,4 +209,4 @@ def docs_regions(result, out, slug: str, done) -> None:
 
 
 def _md_boundaries(pr, name, escape) -> str:
-    return f" Boundaries: {escape(boundaries_text(pr, name))}." if pr.boundaries else ""
+    return f". Boundaries: {escape(boundaries_text(pr, name))}." if pr.boundaries else ""
