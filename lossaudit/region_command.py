@@ -30,7 +30,8 @@ def regions(
     quiet: bool = QUIET, no_color: bool = NO_COLOR,
 ):
     """For each property, the intervals of a parameter where it holds and where it fails, with the boundaries
-    located to 1e-6 (exact when they are simple rationals, confirmed by audits at and beside them)."""
+    located to 1e-6 (exact when they are simple rationals, confirmed by audits at and beside them), and the
+    exact condition ("holds if and only if alpha >= 1") where every region's verdict is proved."""
     from .errors import LossAuditError
     from .regions import explore
     if fmt not in ("table", "json"):

@@ -7,6 +7,13 @@ the boundary is that rational, and the audit at it says which side it belongs to
 audited verdicts down to TOLERANCE. Every verdict is an ordinary audit (deterministic, cached): a
 region is as good as the audits at its ends; between grid points the verdict is taken to be constant
 unless a change was found, and the report says so.
+
+Then, where the structure allows (lossaudit.symbolic.region_proof: convexity and robustness of scalar
+expressions), each region's verdict is proved for every parameter value in it at once. A boundary whose
+regions on both sides are proved is exact ("condition": "alpha >= 1", "proved": true), and a property
+whose every region is proved is stated as "holds if and only if alpha >= 1"; otherwise the statement
+keeps the audits' wording ("confirmed by audits at it and 4e-07 on each side"). A proof that disagrees
+with the audited verdict is never claimed.
 """
 from __future__ import annotations
 
@@ -36,11 +43,17 @@ class Boundary:
     at_label: str | None = None
     width: float = 0.0
     methods: tuple = ()     # how the audits just below, at and just above an exact boundary were decided
+    condition: str | None = None   # "alpha >= 1": where the right side's verdict holds (exact boundaries)
+    proved: bool = False           # the regions on both sides and the point itself proved (region_proof)
 
     @property
     def settled(self) -> bool:
         """Every audit the exact boundary rests on is a proof or a counterexample (none merely sampled)."""
         return bool(self.methods) and all(m in ("proof", "counterexample") for m in self.methods)
+
+    @property
+    def rational(self) -> Fraction:
+        return Fraction(self.at).limit_denominator(MAX_DENOMINATOR)
 
     def to_dict(self) -> dict:
         out = {"at": self.at, "from": self.left, "to": self.right, "exact": self.exact}
@@ -48,7 +61,11 @@ class Boundary:
             out["at_value"] = self.at_label
             out["methods"] = dict(zip(("below", "at", "above"), self.methods))
             out["settled"] = self.settled
-            out["rational"] = str(Fraction(self.at).limit_denominator(MAX_DENOMINATOR))
+            out["rational"] = str(self.rational)
+            out["condition"] = self.condition
+            out["proved"] = self.proved
+            out["basis"] = ("proved for every value on both sides" if self.proved else
+                            f"confirmed by audits at it and {SNAP_STEP:g} on each side")
         else:
             out["within"] = self.width
         return out
@@ -61,6 +78,7 @@ class Region:
     lo_closed: bool
     hi_closed: bool
     label: str
+    proof: object = None   # lossaudit.symbolic.region_proof.Proved: the verdict proved for every value here
 
     def interval(self, name: str) -> str:
         if self.lo == self.hi:
@@ -69,8 +87,11 @@ class Region:
         return f"{name} in {left}{fmt(self.lo)}, {fmt(self.hi)}{right}"
 
     def to_dict(self) -> dict:
-        return {"lo": self.lo, "hi": self.hi, "lo_closed": self.lo_closed, "hi_closed": self.hi_closed,
-                "verdict": self.label}
+        out = {"lo": self.lo, "hi": self.hi, "lo_closed": self.lo_closed, "hi_closed": self.hi_closed,
+               "verdict": self.label, "proved": self.proof is not None}
+        if self.proof is not None:
+            out["proof"] = self.proof.how
+        return out
 
 
 @dataclass
@@ -79,8 +100,16 @@ class PropertyRegions:
     regions: list
     boundaries: list
 
+    @property
+    def proved(self) -> bool:
+        """Every region proved and every boundary exact: the statement is exact, not only audited."""
+        return all(r.proof is not None for r in self.regions) and all(b.exact for b in self.boundaries)
+
     def statement(self, name: str) -> str:
-        """"holds for alpha in [1, 2]; fails for alpha in [-4, 1)" (exact boundaries marked as such)."""
+        """"holds if and only if alpha >= 1 (proved ...)" when every region is proved, else "holds for alpha in
+        [1, 2]; fails for alpha in [-4, 1)" with the audits the exact boundaries rest on."""
+        if self.proved:
+            return proved_statement(self, name)
         parts = [f"{r.label} for {r.interval(name)}" for r in self.regions]
         exact = list({b.at: b for b in self.boundaries if b.exact}.values())
         text = "; ".join(parts)
@@ -113,6 +142,67 @@ class RegionReport:
                 "note": f"verdicts audited at {len(self.grid)} grid points and at every boundary found; between "
                         "grid points a verdict is taken to be constant unless a change was found there",
                 "properties": {p: r.to_dict(self.param) for p, r in self.properties.items()}}
+
+
+def proved_statement(pr, name: str) -> str:
+    """The exact statement of a property whose every region is proved (lossaudit.symbolic.region_proof):
+    "holds if and only if alpha >= 1, for alpha in [-4, 4]" when the holding regions are one interval."""
+    first, last = pr.regions[0], pr.regions[-1]
+    span = Region(first.lo, last.hi, first.lo_closed, last.hi_closed, "").interval(name)
+    hows = "; ".join(dict.fromkeys(f"{r.label}: {r.proof.how}" for r in pr.regions))
+    parts = "; ".join(f"{r.label} for {r.interval(name)}" for r in pr.regions)
+    if len(pr.regions) == 1:
+        return f"{first.label} for every {name} of the range, {span} (proved: {hows})"
+    cond = holding_condition(pr, name)
+    head = f"holds if and only if {cond}, for {span}: " if cond else ""
+    return f"{head}{parts} (proved: {hows})"
+
+
+def holding_condition(pr, name: str) -> str | None:
+    """"alpha >= 1", "a <= 1/2", "0 < p <= 1": where the property holds, when that is one interval of the
+    range touching neither both ends (None otherwise)."""
+    held = [i for i, r in enumerate(pr.regions) if r.label.startswith("holds")]
+    if not held or held != list(range(held[0], held[-1] + 1)) or len(held) == len(pr.regions):
+        return None
+    lo, hi = pr.regions[held[0]], pr.regions[held[-1]]
+    a, b = _exact(lo.lo, pr), _exact(hi.hi, pr)
+    low = f"{name} {'>=' if lo.lo_closed else '>'} {a}"
+    high = f"{name} {'<=' if hi.hi_closed else '<'} {b}"
+    if held[0] == 0:
+        return high
+    if held[-1] == len(pr.regions) - 1:
+        return low
+    return f"{a} {'<=' if lo.lo_closed else '<'} {name} {'<=' if hi.hi_closed else '<'} {b}"
+
+
+def prove_regions(loss, name: str, pr) -> None:
+    """Prove each region's verdict for every parameter value in it, and mark the boundaries whose both sides
+    are proved (their condition is then exact). A proof that disagrees with the audits is not claimed."""
+    from .symbolic.region_proof import PROPERTIES, prove_interval
+    for b in pr.boundaries:
+        if b.exact:
+            b.condition = f"{name} {'>=' if b.at_label == b.right else '>'} {b.rational}"
+    if pr.prop not in PROPERTIES or not all(b.exact for b in pr.boundaries):
+        return
+    for r in pr.regions:
+        proof = prove_interval(loss, name, pr.prop, _exact(r.lo, pr), _exact(r.hi, pr), r.lo_closed, r.hi_closed)
+        if proof is not None and proof.verdict == _unsampled(r.label):
+            r.proof = proof
+    for b in pr.boundaries:
+        b.proved = all(r.proof is not None for r in pr.regions if r.lo <= b.at <= r.hi)
+
+
+def _unsampled(word: str) -> str:
+    """The audited label without "sampled": a proof over the region settles what the sampling found."""
+    return word.replace(", sampled)", ")").replace(" (sampled)", "")
+
+
+def _exact(value: float, pr) -> Fraction:
+    """A region end as the exact number it stands for: a snapped boundary's rational, else the decimal written."""
+    for b in pr.boundaries:
+        if b.at == value:
+            return b.rational
+    return Fraction(repr(float(value)))
 
 
 def label(verdict) -> str:
@@ -171,7 +261,7 @@ class _Auditor:
 
 
 def explore(loss, name: str, lo: float, hi: float, *, props=None, seed: int = 0,
-            points: int = GRID_POINTS) -> RegionReport:
+            points: int = GRID_POINTS, prove: bool = True) -> RegionReport:
     """The regions of every property along parameter `name` over [lo, hi] (see the module's docstring)."""
     from .verdict import parse_properties
     check_range(loss, name, lo, hi)
@@ -186,6 +276,8 @@ def explore(loss, name: str, lo: float, hi: float, *, props=None, seed: int = 0,
             if la != lb:
                 found += _locate(auditor, prop, a, b, la, lb, MAX_SPLITS)
         out.properties[prop] = PropertyRegions(prop, _regions(lo, hi, rows[0][prop], rows[-1][prop], found), found)
+        if prove:
+            prove_regions(loss, name, out.properties[prop])
     out.audits = auditor.count
     return out
 

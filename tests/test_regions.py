@@ -110,6 +110,9 @@ def test_focal_regions_in_the_probability_and_the_logit():
     (["regions", "huber", "--param", "delta=2:1"], "delta"),         # lo >= hi
     (["regions", "huber", "--param", "delta=1"], "lo:hi"),           # no range to explore
     (["regions", "huber", "--param", "delta=0.5:2", "--link", "sigmoid"], "sigmoid"),  # a link on regression
+    (["regions", "tweedie_deviance", "--param", "p=0.5:1.5"], "p"),   # the formula is declared for 1 < p < 2
+    (["regions", "focal", "--param", "gamma=0:2", "--link", "softmax"], "softmax"),  # a scalar probability loss
+    (["regions", "barron", "--param", "alpha=-inf:1"], "alpha"),     # the range must be finite
 ])
 def test_a_range_that_makes_no_sense_is_refused(args, named):
     result = runner.invoke(app, args)
@@ -130,4 +133,5 @@ def test_cli_json_for_a_user_expression():
     data = json.loads(result.stdout)
     assert data["parameter"] == "a" and data["range"] == [1.0, 2.0]
     assert data["properties"]["convexity"]["regions"] == [
-        {"lo": 1.0, "hi": 2.0, "lo_closed": True, "hi_closed": True, "verdict": "holds"}]
+        {"lo": 1.0, "hi": 2.0, "lo_closed": True, "hi_closed": True, "verdict": "holds",
+         "proved": False}]  # |r| is not smooth at 0: the region proof (smooth expressions only) does not claim it

@@ -5,6 +5,8 @@ audited, then `<prop>_<figure>` for each audited property whose SPEC names a
 csv_figure (differentiability_class, smoothness_constant, robustness_grade) and
 qualifies (with --require).
 details=True adds a `<prop>_detail` column with the sentence behind each verdict.
+The link view (lossaudit.render.links_view): when a loss is also audited through a link, a row follows
+it with the same name, the link in a `through` column (empty on the loss's own row) and the kind of z.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import csv
 import io
 import json
 
-
+from . import links_view
 
 def figures(report) -> list[tuple[str, str]]:
     """(property, Verdict.extras key) of the figures the audited properties export, in registry order."""
@@ -21,7 +23,7 @@ def figures(report) -> list[tuple[str, str]]:
 
 
 def columns(report, details: bool = False) -> list[str]:
-    cols = ["name", "kind", "role"]
+    cols = ["name", "kind", "role"] + (["through"] if links_view.has_views(report) else [])
     for prop in report.properties:
         cols += [prop, f"{prop}_method"] + ([f"{prop}_detail"] if details else [])
     cols += [f"{p}_{key}" for p, key in figures(report)]
@@ -34,11 +36,14 @@ def render(report, *, details: bool = False, **_options) -> str:
     writer.writeheader()
     for result in report.results:
         writer.writerow(_row(report, result, details))
+        writer.writerows(links_view.csv_rows(report, result, lambda view: _row(report, view, details)))
     return buffer.getvalue()
 
 
 def _row(report, result, details: bool) -> dict:
     row = {"name": result.name, "kind": str(result.loss.kind), "role": result.loss.role}
+    if links_view.has_views(report):
+        row["through"] = ""
     for prop in report.properties:
         v = result.verdicts.get(prop)
         row[prop] = v.verdict if v else ""
@@ -49,7 +54,7 @@ def _row(report, result, details: bool) -> dict:
         v = result.verdicts.get(prop)
         row[f"{prop}_{key}"] = _value(v.extras.get(key)) if v else ""
     if report.require:
-        row["qualifies"] = "yes" if result.qualifies else "no"
+        row["qualifies"] = "" if result.qualifies is None else "yes" if result.qualifies else "no"
     return row
 
 

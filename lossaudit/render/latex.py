@@ -8,12 +8,14 @@ band of properties when there are two bands). Marks are words
 ("yes (P)", "no", "?"), the ASCII marks of cells.py; a failing cell's figure is
 in parentheses ("no (unbounded)"). With footnotes=True each cell cites a
 numbered note printed under the table; document=True wraps it in a complete
-document.
+document. A loss also audited through a link (lossaudit.render.links_view) has one more row per link
+under it, "-> through sigmoid" with the kind of z.
 """
 from __future__ import annotations
 
 import unicodedata
 
+from . import links_view
 from .cells import ASCII_MARKS, MARKS, band_report, bands, figure, footnote, how, verdicts_of
 from .cells import legend as mark_legend
 from .markdown import Footnotes, loss_label
@@ -94,7 +96,10 @@ def _longtable(report, props, notes) -> list[str]:
     lines = ["{\\scriptsize\\setlength{\\tabcolsep}{3pt}",
              r"\begin{longtable}{" + spec_cols + "}", r"\toprule", header, r"\midrule", r"\endfirsthead",
              r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
-    lines += [" & ".join(_cells(report, r, props, notes)) + r" \\" for r in report.results]
+    for r in report.results:
+        lines.append(" & ".join(_cells(report, r, props, notes)) + r" \\")
+        views = links_view.latex_rows(report, r, props, lambda v: _cell(v, notes))
+        lines += [" & ".join(row) + r" \\" for row in views]
     return lines + [r"\end{longtable}", "}"]
 
 
@@ -103,13 +108,17 @@ def _cells(report, result, props, notes) -> list[str]:
     row = [escape(loss_label(result)).replace(r"\_", r"\_\allowbreak{}"), escape(result.loss.kind.abbreviation)]
     for prop in props:
         v = result.verdicts.get(prop)
-        text = "" if v is None else escape(cell(v))
-        if v is not None and notes is not None:
-            text += rf"\textsuperscript{{{notes.number(footnote(v))}}}"
-        row.append(text)
+        row.append("" if v is None else _cell(v, notes))
     if report.require:
         row.append("yes" if result.qualifies else "no")
     return row
+
+
+def _cell(v, notes) -> str:
+    text = escape(cell(v))
+    if notes is not None:
+        text += rf"\textsuperscript{{{notes.number(footnote(v))}}}"
+    return text
 
 
 def _document(body: str) -> str:

@@ -17,6 +17,47 @@ def views(result) -> list:
     return list(getattr(result, "through", {}).items())
 
 
+def rows(report, result, props=None) -> list[tuple[str, object, list]]:
+    """(link name, the view's LossResult, its verdict or None per property) for each view: the row every
+    format writes under the loss, in its own markup."""
+    props = report.properties if props is None else props
+    return [(name, r, [r.verdicts.get(p) for p in props]) for name, r in views(result)]
+
+
+def csv_rows(report, result, row_of) -> list[dict]:
+    """The CSV's extra rows: the loss's name, `through` the link, the kind of z, and the view's verdicts
+    (`row_of(view)` the format's own row of a LossResult)."""
+    out = []
+    for name, r, _ in rows(report, result):
+        row = row_of(r)
+        row.update(name=result.name, through=name)
+        out.append(row)
+    return out
+
+
+def has_views(report) -> bool:
+    return any(views(r) for r in report.results)
+
+
+def latex_rows(report, result, props, cell_of) -> list[list[str]]:
+    """The LaTeX table's extra rows ("-> through sigmoid", the kind of z, the cells), escaped."""
+    from .latex import escape
+    out = []
+    for name, r, verdicts in rows(report, result, props):
+        if all(v is None or v.verdict == "not applicable" for v in verdicts):
+            continue  # a band where the view has nothing to say (the classification band of a logit loss)
+        out.append([r"\quad " + escape(f"-> through {name}"), escape(r.loss.kind.abbreviation)]
+                   + ["" if v is None else cell_of(v) for v in verdicts] + ([""] if report.require else []))
+    return out
+
+
+def rst_rows(report, result, cell_of) -> list[list[str]]:
+    """The reST list-table's extra rows (the arrow label, the kind of z, the cells), escaped."""
+    from .rst import escape
+    return [[escape(label(name)), escape(str(r.loss.kind))] + ["" if v is None else cell_of(v) for v in verdicts]
+            + ([""] if report.require else []) for name, r, verdicts in rows(report, result)]
+
+
 def rich_rows(report, result, compact: bool) -> list[list[str]]:
     """The terminal table's extra rows (rich markup)."""
     from rich.markup import escape
@@ -91,9 +132,21 @@ def show_regions(console, found) -> None:
                       caption_justify="left")
         table.add_column("property", style="bold", no_wrap=True)
         table.add_column("regions", overflow="fold")
+        table.add_column("boundaries", overflow="fold")
         for prop, regions in r.properties.items():
-            table.add_row(prop, escape(regions.statement(r.param)))
+            table.add_row(prop, escape(regions.statement(r.param)), escape(boundaries_text(regions, r.param)))
         console.print(table)
+
+
+def boundary_text(b, name: str) -> str:
+    """"alpha >= 1 (holds): proved", "a > 1 (fails): confirmed by audits", "alpha ≈ 0.371 (bisected to 1e-06)"."""
+    if not b.exact:
+        return f"{name} ≈ {b.at:.7g} (bisected to {b.width:.1g})"
+    return f"{b.condition} ({b.right}): " + ("proved" if b.proved else "confirmed by audits")
+
+
+def boundaries_text(regions, name: str) -> str:
+    return "; ".join(boundary_text(b, name) for b in regions.boundaries) or "none"
 
 
 # ---------------------------------------------------------------------------
@@ -112,7 +165,8 @@ def md_sections(result) -> list[str]:
                 for p, v in result.verdicts.items()] + [""]
     for found, svg in getattr(result, "regions", []):
         out += [f"## Regions of {found.param}", "", f"![regions of {found.param}]({svg})", ""]
-        out += [f"- **{p}**: {escape(pr.statement(found.param))}" for p, pr in found.properties.items()] + [""]
+        out += [f"- **{p}**: {escape(pr.statement(found.param))}" + _md_boundaries(pr, found.param, escape)
+                for p, pr in found.properties.items()] + [""]
     return out
 
 
@@ -130,7 +184,8 @@ def html_sections(result) -> list[str]:
                 "</code>.</p>", f"<table><thead><tr><th>property</th><th>in the prediction</th><th>through "
                 f"{escape(name)}</th></tr></thead><tbody>{rows}</tbody></table>"]
     for found, svg in getattr(result, "regions", []):
-        items = "".join(f"<li><strong>{escape(p)}</strong>: {escape(pr.statement(found.param))}</li>"
+        items = "".join(f"<li><strong>{escape(p)}</strong>: {escape(pr.statement(found.param))}"
+                        f"{_md_boundaries(pr, found.param, escape)}</li>"
                         for p, pr in found.properties.items())
         out += [f"<h2>Regions of {escape(found.param)}</h2>",
                 f'<figure><img src="{escape(svg)}" alt="regions of {escape(found.param)}"></figure><ul>{items}</ul>']
@@ -151,3 +206,7 @@ def docs_regions(result, out, slug: str, done) -> None:
         path.write_text(regions_svg(found), encoding="utf-8")
         done.files.append(path)
         result.regions.append((found, f"../plots/{path.name}"))
+
+
+def _md_boundaries(pr, name, escape) -> str:
+    return f". Boundaries: {escape(boundaries_text(pr, name))}." if pr.boundaries else ""

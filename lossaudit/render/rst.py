@@ -2,12 +2,14 @@
 
 footnotes=True cites each cell's detail sentence as a numbered footnote
 (`[3]_`, defined under the table); link="losses/{name}.html" links names and
-cells to per-loss pages, like the Markdown renderer.
+cells to per-loss pages, like the Markdown renderer. A loss also audited through a link has one more
+row per link under it ("↳ through sigmoid", lossaudit.render.links_view).
 """
 from __future__ import annotations
 
 import re
 
+from . import links_view
 from .cells import cell_text, footnote, verdicts_of
 from .cells import legend as legend_of
 from .markdown import Footnotes, loss_label, page_url
@@ -35,6 +37,8 @@ def render(report, *, footnotes: bool = False, link=None, legend: bool = True,
     lines += _item(cols)
     for result in report.results:
         lines += _item(_cells(report, result, notes, link))
+        for row in links_view.rst_rows(report, result, lambda v: _cell(v, notes, None)):
+            lines += _item(row)
     out = "\n".join(lines) + "\n"
     if legend:
         out += "\n" + escape(legend_of(verdicts_of(report))) + "\n"
@@ -60,8 +64,12 @@ def _cells(report, result, notes, link) -> list[str]:
         if v is None:
             row.append("")
             continue
-        text = _link(escape(cell_text(v)), f"{page}#{prop}" if page else None)
-        row.append(text + (f" [{notes.number(footnote(v))}]_" if notes is not None else ""))
+        row.append(_cell(v, notes, f"{page}#{prop}" if page else None))
     if report.require:
         row.append("yes" if result.qualifies else "no")
     return row
+
+
+def _cell(v, notes, url) -> str:
+    text = _link(escape(cell_text(v)), url)
+    return text + (f" [{notes.number(footnote(v))}]_" if notes is not None else "")
