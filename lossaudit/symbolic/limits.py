@@ -58,10 +58,79 @@ def _gruntz(expr, point):
 
 def _gruntz_value(expr, point):
     from sympy.series.gruntz import gruntz
+    value = _exponential_ratio_limit(expr, point)
+    if value is not None:
+        return value
     value = gruntz(expr, X, point)
     if value is None or value.has(sp.AccumBounds, sp.nan) or isinstance(value, sp.Limit) or not value.is_number:
         return None
     return value
+
+
+# Rational functions of exponentials exp(a·x + b), a rational: with t = exp(x/q) (q the common
+# denominator of the slopes) a rational function P(t)/Q(t), whose limit as t -> oo (x -> oo) or
+# t -> 0+ (x -> -oo) the leading or lowest terms decide; every coefficient that decides must be
+# clearly nonzero in 30-digit arithmetic, else None (Gruntz decides).
+
+def _exponential_ratio_limit(expr, point):
+    t = sp.Dummy("t", positive=True)
+    swapped = _in_exponentials(expr, t)
+    if swapped is None:
+        return None
+    num, den = sp.fraction(sp.together(swapped))
+    try:
+        p, q = sp.Poly(num, t), sp.Poly(den, t)
+    except sp.PolynomialError:
+        return None
+    top = point == sp.oo
+    a, b = _decisive_term(p, top), _decisive_term(q, top)
+    if a is None or b is None:
+        return None
+    (n, ca), (m, cb) = a, b
+    if n == m:
+        return ca / cb
+    if (n < m) == top:
+        return sp.Integer(0)
+    signs = (_sign_of(ca), _sign_of(cb))
+    if None in signs:
+        return None
+    return sp.oo if signs[0] == signs[1] else -sp.oo
+
+
+def _in_exponentials(expr, t):
+    """expr with every exp(a·x + b) as exp(b)·t**(a·q), x -> q·log t; None unless x occurs only there."""
+    exps = [e for e in expr.atoms(sp.exp) if X in e.free_symbols]
+    slopes = []
+    for e in exps:
+        arg = sp.expand(e.args[0])
+        a = arg.coeff(X, 1)
+        if not (a.is_Rational and (arg - a * X).free_symbols.isdisjoint({X})):
+            return None
+        slopes.append(a)
+    if not exps:
+        return None
+    q = sp.ilcm(*[a.q for a in slopes]) if len(slopes) > 1 else slopes[0].q
+    out = expr.xreplace({e: sp.exp(sp.expand(e.args[0]) - a * X) * t ** (a * q) for e, a in zip(exps, slopes)})
+    return None if X in out.free_symbols or not out.free_symbols <= {t} else out
+
+
+def _decisive_term(poly, top: bool):
+    """(degree, coefficient) of the highest (top) or lowest term with a clearly nonzero coefficient,
+    every term beyond it exactly zero; None when some coefficient cannot be told from 0."""
+    terms = sorted(poly.terms(), key=lambda term: term[0][0], reverse=top)
+    for (k,), c in terms:
+        c = sp.sympify(c)
+        if c.is_zero is True:
+            continue
+        value = abs(complex(c.evalf(30)))
+        if not c.is_number or not value > 1e-12 * _scale(terms):
+            return None
+        return k, c
+    return None
+
+
+def _scale(terms) -> float:
+    return max(abs(complex(sp.sympify(c).evalf(30))) for _, c in terms)
 
 
 # The limit laws, for sums, products and powers of parts whose limits are determinate, and continuity
