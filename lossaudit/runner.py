@@ -128,7 +128,7 @@ def execute(losses: Sequence[Loss], props: tuple, budget: Budget, *, workers: in
 
 
 def _forked(losses, props, budget, workers, progress, strict) -> list[Outcome]:
-    _warm_up()
+    _warm_up(symbolic=any(loss.func is None for loss in losses))
     work = functools.partial(_work, props=props, budget=budget, strict=strict)
     limits = [hard_limit(loss, props, budget) for loss in losses]
     done = run_forked(losses, props, work, workers, limits, progress)
@@ -248,11 +248,15 @@ def _excluded(ctx) -> list:
     return [{"y_true": y, "reason": "the loss is undefined (not finite) there"} for y in ctx.excluded]
 
 
-def _warm_up() -> None:
+def _warm_up(symbolic: bool = True) -> None:
     """Import and exercise the lazily loaded machinery once in the parent, so that forked
-    children inherit it instead of each paying for sympy's solvers, printers and scipy again.
-    (The results are thrown away: they only fill caches, which change no answer.)"""
+    children inherit it instead of each paying for sympy's solvers, printers and scipy again
+    (the symbolic part only when some loss is an expression: a callable's audit does not use it).
+    The results are thrown away: they only fill caches, which change no answer. Each call is small:
+    loading the modules is the point, and the parent's time is the wall time of a short audit."""
     import scipy.optimize  # noqa: F401
+    if not symbolic:
+        return
     import sympy as sp
     from .symbolic import X, compile_numeric
     from .symbolic import guarded, mp_evaluator, prove_nonnegative
@@ -260,7 +264,8 @@ def _warm_up() -> None:
     e = sp.Abs(X - 1) + smooth + sp.Max(0, X) + sp.Piecewise((X**2, X < 1), (X, True))
     guarded(5.0, sp.solveset, X - 1, X, sp.Interval.open(-sp.oo, sp.oo))
     guarded(5.0, sp.limit, sp.diff(smooth, X), X, sp.oo)
-    guarded(5.0, sp.simplify, sp.diff(e, X, 2))
+    guarded(5.0, sp.simplify, sp.diff(smooth, X, 2))
+    guarded(5.0, sp.simplify, sp.Piecewise((X**2, X < 1), (X, True)))
     guarded(5.0, lambda: compile_numeric(e, (X,))(np.array([0.5, 2.0])))
     guarded(5.0, lambda: mp_evaluator(e, (X,))(0.5))
     guarded(5.0, prove_nonnegative, sp.diff(smooth, X, 2), -sp.oo, sp.oo, 2.0)

@@ -18,6 +18,7 @@ is missing the clock is the wall clock (`time.monotonic`).
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -42,11 +43,20 @@ _fired = [0]       # how many deadlines have fired in this process (a list: muta
 _slowness = [1.0]  # `slower_machine`: every net is divided by this
 
 
+_FDS: dict = {}     # (process id, thread id) -> its schedstat file, open (re-read in place: no open per read)
+
+
 def _schedstat_active() -> float | None:
-    """Wall time minus the time this thread waited on a run queue (None without schedstat)."""
+    """Wall time minus the time this thread waited on a run queue (None without schedstat).
+
+    The file stays open per process and thread (a forked child opens its own: /proc/thread-self names
+    the thread that opened it); re-reading it from offset 0 costs a tenth of opening it again."""
+    key = (os.getpid(), threading.get_ident())
     try:
-        with open(_SCHEDSTAT, "rb") as f:
-            waited_ns = int(f.read().split()[1])
+        fd = _FDS.get(key)
+        if fd is None:
+            fd = _FDS[key] = os.open(_SCHEDSTAT, os.O_RDONLY)
+        waited_ns = int(os.pread(fd, 128, 0).split()[1])
     except (OSError, ValueError, IndexError):
         return None
     return time.monotonic() - waited_ns * 1e-9
@@ -104,18 +114,21 @@ def deadline(seconds: float | None, exc: type = SymbolicTimeout):
     if seconds is None or not enforced():
         yield
         return
-    entry = (active_time() + seconds / _slowness[0], exc)
+    wait = seconds / _slowness[0]
+    entry = (active_time() + wait, exc)
     previous = signal.getsignal(signal.SIGALRM) if not _stack else None
     if not _stack:
         signal.signal(signal.SIGALRM, _handler)
+    earliest = not _stack or entry[0] < min(w for w, _ in _stack)
     _stack.append(entry)
-    _arm()
+    if earliest:  # otherwise the alarm already comes no later than this deadline
+        signal.setitimer(signal.ITIMER_REAL, max(wait, _MIN_WAIT))
     try:
         yield
     finally:
         _stack.remove(entry)
-        if _stack:
-            _arm()
-        else:
+        if not _stack:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        # else the alarm stays as it is: it comes no later than the earliest deadline left, and
+        # `_handler` arms it again for the rest when it comes early
