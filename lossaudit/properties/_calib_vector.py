@@ -75,8 +75,9 @@ def local_proof(ctx):
             return None
         where = (f" (derived in sympy at K = 3; the form confirmed at K = {ctx.loss.K} in floating point at "
                  f"{CONFIRM_POINTS} score vectors)")
+    shown = S.show(g.xreplace({_A: S.sp.Symbol("p")}))
     extra = "" if beta == 0 else f" + {S.show(beta) if ctx.loss.K <= 3 else 'β'}·Σ_c g(p_c) (β ≥ 0)"
-    return (f"at the true class y, L(z, e_y) = g(p_y){extra} + C with p = softmax(z) and g(p) = {S.show(g.xreplace({_A: S.sp.Symbol('p')}))} "
+    return (f"at the true class y, L(z, e_y) = g(p_y){extra} + C with p = softmax(z) and g(p) = {shown} "
             "differentiable and strictly decreasing on (0, 1), finite at 1; so the conditional risk Σ_c (q_c + β)·"
             "g(p_c) + C is smallest only where p is ordered as q (swapping a misordered pair lowers it, and so "
             "does moving mass from a tied less likely class), and its infimum over wrong-ranked scores stays "

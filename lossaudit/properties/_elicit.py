@@ -32,7 +32,8 @@ def structure(loss, zero_excluded: bool = False):
     below = _side(L, D, {yp: u, yt: u + t}, {}, t, -1)
     if above is None or below is None:
         return None
-    if positive and loss.target_domain.contains(0.0) and not zero_excluded and not _agrees_at_zero(L, D, yp, yt, u, above):
+    at_zero = positive and loss.target_domain.contains(0.0) and not zero_excluded
+    if at_zero and not _agrees_at_zero(L, D, yp, yt, u, above):
         return None
     shown = {u: sp.Symbol("y_pred")}
     return _expectile(above, below, shown) or _quantile(above, below, shown)

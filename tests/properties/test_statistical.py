@@ -204,7 +204,8 @@ def test_callable_properness(where, fn, kind):
     def expected(p):
         if kind == "probability":
             q = ev["q"]
-            return q * float(L(np.array([p]), np.array([1.0]))[0]) + (1 - q) * float(L(np.array([p]), np.array([0.0]))[0])
+            at = [float(L(np.array([p]), np.array([y]))[0]) for y in (1.0, 0.0)]
+            return q * at[0] + (1 - q) * at[1]
         p = np.asarray(p) / np.sum(p)
         return sum(w * float(L(p[None, :], np.eye(len(p))[c][None, :])[0]) for c, w in enumerate(ev["q"]))
     assert ev["p"] != ev["q"] and expected(ev["p"]) <= expected(ev["q"])
