@@ -21,7 +21,8 @@ SPEC = PropertySpec(
     why="A calibrated surrogate is consistent for the 0-1 loss: driving its risk to the minimum drives the "
         "classification error to the Bayes error (Bartlett, Jordan and McAuliffe 2006; Zhang 2004). The "
         "hinge, logistic, exponential and squared hinge losses are calibrated; the perceptron loss is not "
-        "(f = 0 minimises its risk for every η).",
+        "(f = 0 minimises its risk for every η). With K classes softmax cross-entropy is calibrated, the "
+        "Crammer-Singer and Weston-Watkins hinges are not (Tewari and Bartlett 2007).",
     method="""\
 1. Margin kind, convex loss (convexity proved): by Bartlett, Jordan and
    McAuliffe, calibrated if and only if φ is differentiable at 0 with φ'(0) < 0.
