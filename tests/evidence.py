@@ -152,6 +152,8 @@ def _one_sided(f, x, side: int):
 
 def check_calibration(L, ev, entry) -> None:
     """A convex loss whose conditional risk at eta does not fall on the right-sign side of f = 0."""
+    if "q" in ev:
+        return check_multiclass_calibration(L, ev, entry)
     conv = entry["properties"].get("convexity")  # BJM's criterion needs a convex loss, proved
     assert (conv["verdict"], conv["method"]) == ("holds", "proof") if conv else ev["convexity"] == "proof"
     eta = mpmath.mpf(str(ev["eta"]))
@@ -160,6 +162,27 @@ def check_calibration(L, ev, entry) -> None:
         assert eta > 0.5 and _one_sided(risk, 0, 1) >= -mpmath.mpf(10) ** -15, ev
     else:
         assert eta < 0.5 and _one_sided(risk, 0, -1) <= mpmath.mpf(10) ** -15, ev
+
+
+def check_multiclass_calibration(L, ev, entry) -> None:
+    """q = (s, t, ..., t), s > t, and a convex shift-invariant loss whose risk along z = a*e_0 does not fall
+    for a > 0 at a = 0: by symmetry and convexity the infimum is then reached where class 0 is not first."""
+    q, k = ev["q"], entry["classes"]
+    assert len(q) == k and q[0] > q[1] and all(v == q[1] for v in q[1:]), ev
+    assert math.isclose(sum(q), 1.0, rel_tol=1e-9), q
+    assert ev["convexity"] == "proof" and ev["shift_invariance"] == "proof", ev
+    assert ev["z"] == [0.0] * k and ev["direction"] == [1.0] + [0.0] * (k - 1), ev
+    onehot = [[1 if j == c else 0 for j in range(k)] for c in range(k)]
+    s, t = mpmath.mpf(str(q[0])), (1 - mpmath.mpf(str(q[0]))) / (k - 1)
+
+    def risk(a):
+        z = [a] + [0] * (k - 1)
+        return s * L(z, onehot[0]) + t * mpmath.fsum(L(z, y) for y in onehot[1:])
+    assert _one_sided(risk, 0, 1) >= -mpmath.mpf(10) ** -25, ev
+    with mpmath.workdps(DIGITS):   # shift invariance, sampled independently (the report says it is proved)
+        for z in ([0.3, -1.2] + [0.7] * (k - 2), [2.0] + [-0.5] * (k - 1)):
+            moved = [v + mpmath.mpf("1.7") for v in z]
+            assert abs(L(moved, onehot[0]) - L(z, onehot[0])) < mpmath.mpf(10) ** -30 * max(1, abs(L(z, onehot[0])))
 
 
 def _expected_score(L, p, q, vector: bool):
@@ -230,6 +253,9 @@ def check_statistic(L, ev, entry) -> None:
 def check_symmetry(L, ev, entry) -> None:
     """Two predictions whose loss summed over the labels differs."""
     labels = ev["labels"]
+    if isinstance(labels, str):   # the vector kinds: every class, as a one-hot vector
+        k = entry["classes"]
+        labels = [[1 if j == c else 0 for j in range(k)] for c in range(k)]
     with mpmath.workdps(DIGITS):
         sa = mpmath.fsum(L(ev["a"], y) for y in labels)
         sb = mpmath.fsum(L(ev["b"], y) for y in labels)

@@ -17,8 +17,8 @@ import sympy as sp
 SWITCHES = (sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.DiracDelta)
 
 
-def structure(loss):
-    """(name, sentence) or None."""
+def structure(loss, zero_excluded: bool = False):
+    """(name, sentence) or None (zero_excluded: the target 0 is left out of the audit, undefined there)."""
     positive = loss.kind.name == "positive"
     u = sp.Symbol("u", positive=True) if positive else sp.Symbol("u", real=True)
     t, s = sp.Symbol("t", positive=True), sp.Symbol("s", positive=True)
@@ -32,7 +32,8 @@ def structure(loss):
     below = _side(L, D, {yp: u, yt: u + t}, {}, t, -1)
     if above is None or below is None:
         return None
-    if positive and loss.target_domain.contains(0.0) and not _agrees_at_zero(L, D, yp, yt, u, above):
+    at_zero = positive and loss.target_domain.contains(0.0) and not zero_excluded
+    if at_zero and not _agrees_at_zero(L, D, yp, yt, u, above):
         return None
     shown = {u: sp.Symbol("y_pred")}
     return _expectile(above, below, shown) or _quantile(above, below, shown)
@@ -41,7 +42,7 @@ def structure(loss):
 def _side(L, D, sub, back, t, sign):
     """{L0: L as t -> 0, D, Q = D/(y_pred - y_true)} on one side (y_pred - y_true = sign·t), in u and t;
     None if a switch is left unresolved there (the side is not one smooth expression)."""
-    Ls, Ds = sp.simplify(L.xreplace(sub)), sp.simplify(D.xreplace(sub))
+    Ls, Ds = (_resolve_abs(sp.simplify(e.xreplace(sub))) for e in (L, D))
     if Ls.has(*SWITCHES) or Ds.has(*SWITCHES) or Ds.has(sp.Derivative, sp.Subs):
         return None
     at_zero = Ls.subs(t, 0)
@@ -50,6 +51,28 @@ def _side(L, D, sub, back, t, sign):
     Ds = sp.simplify(Ds.xreplace(back))
     l0 = sp.simplify(at_zero.xreplace({k: v.subs(t, 0) for k, v in back.items()}) if back else at_zero)
     return {"L0": l0, "D": Ds, "Q": sp.simplify(Ds / (sign * t))}
+
+
+def _resolve_abs(e):
+    """|x| and sign(x) where the sign of x is known once logs are combined (|log(s + t) − log s| with s, t > 0)."""
+    def sign_of(x):
+        for form in (x, sp.logcombine(x, force=True), sp.simplify(sp.logcombine(x, force=True))):
+            if isinstance(form, sp.log):   # log A has the sign of A − 1
+                form = sp.simplify(form.args[0] - 1)
+            if form.is_positive:
+                return 1
+            if form.is_negative:
+                return -1
+        return None
+
+    def fix(node, make):
+        sg = sign_of(node.args[0])
+        return node if sg is None else make(sg, node.args[0])
+    e = e.replace(lambda n: isinstance(n, sp.Eq) and n.args[1] == 0,
+                  lambda n: sp.false if sign_of(n.args[0]) is not None else n)
+    e = e.replace(lambda n: isinstance(n, sp.Abs), lambda n: fix(n, lambda sg, x: sg * x))
+    e = e.replace(lambda n: isinstance(n, sp.sign), lambda n: fix(n, lambda sg, x: sp.Integer(sg)))
+    return sp.simplify(e)
 
 
 def _agrees_at_zero(L, D, yp, yt, u, above) -> bool:

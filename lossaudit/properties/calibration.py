@@ -21,7 +21,8 @@ SPEC = PropertySpec(
     why="A calibrated surrogate is consistent for the 0-1 loss: driving its risk to the minimum drives the "
         "classification error to the Bayes error (Bartlett, Jordan and McAuliffe 2006; Zhang 2004). The "
         "hinge, logistic, exponential and squared hinge losses are calibrated; the perceptron loss is not "
-        "(f = 0 minimises its risk for every η).",
+        "(f = 0 minimises its risk for every η). With K classes softmax cross-entropy is calibrated, the "
+        "Crammer-Singer and Weston-Watkins hinges are not (Tewari and Bartlett 2007).",
     method="""\
 1. Margin kind, convex loss (convexity proved): by Bartlett, Jordan and
    McAuliffe, calibrated if and only if φ is differentiable at 0 with φ'(0) < 0.
@@ -32,7 +33,15 @@ SPEC = PropertySpec(
 2. Otherwise the conditional risk is scanned over a grid of η and f; no
    wrong-sign score as good as the best is `holds` by sampling, and one found
    is `unknown` (without convexity, a grid cannot show the infimum).
-3. Logits kind: not decided yet (`unknown`).""")
+3. Logits kind (Tewari and Bartlett 2007), proof: at the true class y the loss
+   is g(p_y) + β·Σ_c g(p_c) + C in p = softmax(z), with g strictly decreasing,
+   finite at 1, β ≥ 0 (derived in sympy at K = 3, confirmed at the audited K);
+   the conditional risk Σ_c (q_c + β)·g(p_c) is then smallest only where p is
+   ordered as q: a swap of a misordered pair, or mass moved off a tie, lowers it.
+4. Logits kind, counterexample: a loss proved convex and shift-invariant, and
+   q = (s, t, …, t) with s > t: by convexity and symmetry the risk's infimum is
+   that along z = a·e_0; a right derivative ≥ 0 at a = 0 puts it at a ≤ 0, where
+   every class ties or a wrong class leads. Otherwise `unknown`.""")
 PROPERTY = SPEC.name
 ETAS = (0.9, 0.75, 0.6, 0.55, 0.51, 0.501, 1.0)
 F_GRID = np.concatenate([-np.logspace(-4, 3, 141), [0.0], np.logspace(-4, 3, 141)])
@@ -40,9 +49,8 @@ F_GRID = np.concatenate([-np.logspace(-4, 3, 141), [0.0], np.logspace(-4, 3, 141
 
 def search(ctx: Context):
     if ctx.vector:
-        return unknown(PROPERTY, "Calibration of multiclass losses (Tewari and Bartlett 2007) is not decided yet: "
-                                 "it needs the minimiser of the conditional risk over the simplex of class "
-                                 "probabilities.")
+        from ._calib_vector import decide
+        return decide(ctx)
     if ctx.has_expression and convex_proof(ctx):
         sides = ctx.once(_derivatives_at_zero)
         if sides is not None:

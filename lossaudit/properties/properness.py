@@ -33,6 +33,9 @@ SPEC = PropertySpec(
 3. Otherwise `holds` by sampling.""")
 PROPERTY = SPEC.name
 QS = (0.5, 0.3, 0.7, 0.1, 0.9, 0.2, 0.8, 0.05, 0.95, 0.01, 0.99)
+# outcome probabilities near 0 and 1, where a clip at a small scale makes a loss improper (clip c: every q < c)
+TINY_QS = (1e-3, 1e-5, 1e-7, 1e-9, 1e-11)
+RELATIVE = (1e-4, 1e-2, 0.1, 0.5, 2.0, 10.0)   # forecasts q·f and 1 − (1 − q)·f, at the scale of q
 
 
 def search(ctx: Context):
@@ -63,9 +66,11 @@ def search(ctx: Context):
 
 
 def _scalar_cases():
-    p = np.unique(np.concatenate([np.linspace(0.01, 0.99, 99), [0.001, 0.999, 1e-6, 1 - 1e-6]]))
-    for q in QS:
-        yield q, [(q, 1.0), (round(1 - q, 12), 0.0)], [float(v) for v in p if abs(v - q) > 1e-9]
+    p = np.unique(np.concatenate([np.linspace(0.01, 0.99, 99), [0.001, 0.999, 1e-6, 1 - 1e-6, 1e-12, 1 - 1e-12]]))
+    for q in QS + TINY_QS + tuple(1 - t for t in TINY_QS):
+        near = [q * f for f in RELATIVE] + [1 - (1 - q) * f for f in RELATIVE]
+        forecasts = np.unique(np.concatenate([p, [nice(v) for v in near if 0 < v < 1]]))
+        yield q, [(q, 1.0), (1 - q, 0.0)], [float(v) for v in forecasts if abs(v - q) > 1e-9 * min(q, 1 - q) * 1e3]
 
 
 def _simplex_cases(ctx: Context):

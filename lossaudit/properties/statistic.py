@@ -53,7 +53,8 @@ def _prove(ctx: Context):
     """(statistic, sentence) from the derivative's structure; None when it fits no named statistic."""
     from .. import symbolic as S
     from ._elicit import structure
-    return S.guarded(4 * ctx.seconds, structure, ctx.loss, default=None)
+    zero_excluded = any(float(y) == 0.0 for y in ctx.excluded)
+    return S.guarded(4 * ctx.seconds, structure, ctx.loss, zero_excluded, default=None)
 
 
 def sampled(ctx: Context, _state) -> Verdict:  # the search decides; kept for the template's contract

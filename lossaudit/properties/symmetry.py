@@ -30,6 +30,8 @@ SPEC = PropertySpec(
    max/min/abs into cases; every branch reduces to the same constant.
 3. Otherwise `holds` by sampling.""")
 PROPERTY = SPEC.name
+STRUCTURED = 9  # the tied and lifted score vectors that _vector_points puts first
+REDUCED_K = 8   # above it the label sum is taken over orbits of classes, and the proof runs at K = 3
 GRID = np.concatenate([-np.logspace(-3, 3, 61), [0.0], np.logspace(-3, 3, 61)])
 
 
@@ -38,17 +40,19 @@ def search(ctx: Context):
     if not labels:
         return unknown(PROPERTY, "The labels of this loss are not a finite set, so the sum over labels is "
                                  "not defined.")
-    chk = Checker(ctx.loss)
-    points = _points(ctx)
-    dist = [(1, y) for y in labels]
-    sums = _label_sums(ctx, points, labels)
-    ok = np.isfinite(sums)
-    if not ok.any():
-        return unknown(PROPERTY, "The label sum is not finite at any sampled prediction.")
-    pts, sums = [points[i] for i in np.flatnonzero(ok)], sums[ok]
-    found = _pair(chk, pts, sums, dist)
-    if found is not None:
-        return _fails(chk, *found, labels)
+    chk = exact_evaluator(ctx)
+    for phase in _phases(ctx):   # at large K the cheap predictions first: a pair among them ends the search
+        points = _points(ctx)[:phase]
+        sums = _label_sums(ctx, points, labels)
+        ok = np.isfinite(sums)
+        if not ok.any():
+            return unknown(PROPERTY, "The label sum is not finite at any sampled prediction.")
+        pts, sums = [points[i] for i in np.flatnonzero(ok)], sums[ok]
+        found = _pair(ctx, chk, pts, sums, labels)
+        if found is not None:
+            return _fails(chk, *found, labels)
+    if ctx.has_expression and ctx.vector and ctx.loss.K > REDUCED_K:
+        return _sampled_large_k(ctx, len(pts))
     if ctx.has_expression:
         const = ctx.once(_prove, tuple(labels))
         if const is not None:
@@ -63,40 +67,118 @@ def search(ctx: Context):
 def _points(ctx: Context) -> list:
     lo, hi = ctx.dom.lo, ctx.dom.hi
     if ctx.vector:
-        rng = ctx.rng(PROPERTY, "scores")
-        k = ctx.loss.K
-        scales = np.repeat([0.1, 1.0, 3.0, 10.0], 16)[:, None]
-        X = rng.standard_normal((scales.size, k)) * scales
-        ties = [(0.0,) * k, (1.0, 1.0) + (0.0,) * (k - 2), (0.0,) * (k - 2) + (2.0, 2.0)]  # where argmax changes
-        return ties + [tuple(nice(v) for v in row) for row in X]
+        return _vector_points(ctx)
     if np.isfinite(lo) and np.isfinite(hi):
         t = np.linspace(0, 1, 101)[1:-1]
         return [float(nice(lo + (hi - lo) * v)) for v in t]
     return [float(v) for v in GRID if lo < v < hi]
 
 
+def exact_evaluator(ctx: Context):
+    """witness.Checker, or at large K (an expression) the grouped evaluator: the predictions re-checked there
+    have few distinct scores, and Checker's K-expanded form takes seconds to compile."""
+    if _orbit_sums(ctx) and ctx.loss.K > REDUCED_K:
+        from ._grouped import GroupedLoss
+        return GroupedLoss(ctx.loss)
+    return Checker(ctx.loss)
+
+
+def _phases(ctx: Context) -> tuple:
+    """How many of the points each search phase uses (None: all)."""
+    return (STRUCTURED, None) if _orbit_sums(ctx) and ctx.loss.K > REDUCED_K else (None,)
+
+
+def _vector_points(ctx: Context) -> list:
+    """Class scores: ties where the argmax changes, scores with few distinct values (one or two classes
+    apart from the rest: at large K their label sums take few loss evaluations), and, at small K or for
+    a callable, random scores over several scales."""
+    rng = ctx.rng(PROPERTY, "scores")
+    k = ctx.loss.K
+    ties = [(0.0,) * k, (1.0, 1.0) + (0.0,) * (k - 2), (0.0,) * (k - 2) + (2.0, 2.0)]
+    lifted = [(v,) + (0.0,) * (k - 1) for v in (0.5, 2.0, 6.0, -3.0)]
+    lifted += [(v, w) + (0.0,) * (k - 2) for v, w in ((3.0, -1.0), (1.0, 4.0))]
+    per_scale = 2 if _orbit_sums(ctx) and k > REDUCED_K else 16   # a random score vector costs K evaluations
+    scales = np.repeat([0.1, 1.0, 3.0, 10.0], per_scale)[:, None]
+    X = rng.standard_normal((scales.size, k)) * scales
+    return ties + lifted + [tuple(nice(v) for v in row) for row in X]
+
+
+def _orbit_sums(ctx: Context) -> bool:
+    """The label sum may be taken over the classes' orbits (an expression: invariant under permuting classes)."""
+    from ..permutations import symmetric
+    return ctx.vector and symmetric(ctx.loss)
+
+
+def _distribution(ctx: Context, point, labels: list) -> list:
+    """The labels of the sum as (weight, label) pairs: at a point with repeated scores, one class per
+    distinct score weighted by how many classes share it (L(z, e_c) = L(z, e_d) when z_c = z_d)."""
+    if not _orbit_sums(ctx):
+        return [(1, y) for y in labels]
+    k, first = ctx.loss.K, {}
+    for c, v in enumerate(point):
+        first.setdefault(v, [c, 0])[1] += 1
+    return [(n, tuple(1.0 if j == c else 0.0 for j in range(k))) for c, n in first.values()]
+
+
 def _label_sums(ctx: Context, points: list, labels: list) -> np.ndarray:
-    X = np.asarray(points, float)
+    if not ctx.vector:
+        X = np.asarray(points, float)
+        return sum(np.asarray(ctx.views.value(X, y), float) for y in labels)
     total = np.zeros(len(points))
-    for y in labels:
-        total = total + np.asarray(ctx.views.value(X, np.asarray(y, float) if isinstance(y, tuple) else y), float)
+    for i, z in enumerate(points):
+        dist = _distribution(ctx, z, labels)
+        X = np.repeat(np.asarray([z], float), len(dist), axis=0)
+        Y = np.asarray([y for _, y in dist], float)
+        values = np.asarray(ctx.views.value(X, Y), float)
+        total[i] = float(np.dot([w for w, _ in dist], values))
     return total
 
 
-def _pair(chk, pts, sums, dist):
+def _pair(ctx, chk, pts, sums, labels):
     """Two predictions whose label sums differ, re-checked exactly: the largest gaps first."""
-    order = np.argsort(sums)
-    cands = [(order[0], order[-1]), (order[0], order[len(order) // 2]), (order[len(order) // 2], order[-1])]
-    for i, j in cands:
+    for i, j in _candidates(ctx, pts, sums):
         a, b = pts[i], pts[j]
-        sa, sb = exact_mixture(chk, a, dist), exact_mixture(chk, b, dist)
+        sa, sb = (exact_mixture(chk, x, _distribution(ctx, x, labels)) for x in (a, b))
         if finite(sa) and finite(sb) and (clearly_below(sa, sb, chk) or clearly_below(sb, sa, chk)):
             return a, b, float(sa[0]), float(sb[0])
     return None
 
 
+def _candidates(ctx, pts, sums) -> list:
+    """Index pairs to re-check, the largest gaps first; at large K first among predictions with few
+    distinct scores (their exact label sums take a few evaluations, not K)."""
+    pools = [np.arange(len(pts))]
+    if _orbit_sums(ctx) and ctx.loss.K > REDUCED_K:
+        pools.insert(0, np.asarray([i for i, p in enumerate(pts) if len(set(p)) <= 3]))
+    out = []
+    for pool in pools:
+        if pool.size < 2:
+            continue
+        order = pool[np.argsort(sums[pool])]
+        out += [(order[0], order[-1]), (order[0], order[len(order) // 2]), (order[len(order) // 2], order[-1])]
+    return out
+
+
+def _sampled_large_k(ctx: Context, n: int) -> Verdict:
+    """K > REDUCED_K: the sum is simplified at K = 3 (a fact about K = 3 only) and sampled at K."""
+    from dataclasses import replace
+    small = replace(ctx.loss, classes=3)
+    three = [tuple(1.0 if j == c else 0.0 for j in range(3)) for c in range(3)]
+    const = _prove(build_small(ctx, small), tuple(three))
+    at3 = f" At K = 3 the sum simplifies to the constant {const}." if const is not None else ""
+    return Verdict(PROPERTY, HOLDS, SAMPLED,
+                   f"The sum over the labels is the same at every sampled prediction ({n} predictions at K = "
+                   f"{ctx.loss.K}, seed {ctx.budget.seed}); not proved at this K.{at3}",
+                   {"samples": n, "seed": ctx.budget.seed, "proof at K = 3": const})
+
+
+def build_small(ctx: Context, loss):
+    from ..analysis import build_context
+    return build_context(loss, ctx.budget)
+
+
 def _fails(chk, a, b, sa, sb, labels) -> Verdict:
-    show = [list(y) if isinstance(y, tuple) else y for y in labels]
+    show = "every class (the one-hot e_c, c = 0..K−1)" if isinstance(labels[0], tuple) else labels
     detail = (f"Not symmetric: the loss summed over the labels is {fmt(sa)} at y_pred = {fmt(a)} but {fmt(sb)} "
               f"at y_pred = {fmt(b)}.")
     return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE, detail,
