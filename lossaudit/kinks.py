@@ -321,5 +321,45 @@ def _limit(q: np.ndarray) -> float:
     return float(rich[j])
 
 
+class LineFunction:
+    """s ↦ L(P + s·D, y) for a callable, evaluated in batches and never off the line's span (a zoom
+    window near an edge reaches past it: no NaN is logged for a point the domain does not hold).
+
+    It tells kinks.slope_gap two things a scalar variable does not need: steps are relative to the
+    point's own coordinates (s = 1e-9 near the base point is no reason for steps of 1e-21, which do not
+    move a coordinate of size 1), and its values' rounding is measured, not taken as eps·|L| (a
+    divergence near its zero is a sum of O(1) terms that cancel: its error is eps times the terms)."""
+
+    def __init__(self, ctx, p, d, y, lo: float, hi: float):
+        self.ctx, self.lo, self.hi = ctx, lo, hi
+        self.P, self.D, self.Y = (np.asarray(v, float) for v in (p, d, y))
+
+    def __call__(self, s):
+        s = np.atleast_1d(np.asarray(s, float))
+        X = self.P[None, :] + s[:, None] * self.D[None, :]
+        ok = (s > self.lo) & (s < self.hi) & np.asarray(self.ctx.loss.pred_domain.inside(X)).reshape(-1)
+        out = np.full(s.shape, np.nan)
+        if ok.any():
+            out[ok] = self.ctx.views.value(X[ok], self.Y)
+        return out
+
+    def step_scale(self, s0: float) -> float:
+        """The smallest |x_k| / |d_k| over the moving, nonzero coordinates at s0 (a clip at x_k = 1e-7 is
+        resolved at 1e-9 of it), or |s0|, whichever is larger; 1 when neither is known."""
+        X = self.P + s0 * self.D
+        moving = (self.D != 0) & (X != 0)
+        own = float(np.min(np.abs(X[moving]) / np.abs(self.D[moving]))) if moving.any() else 0.0
+        return max(abs(s0), own) or 1.0
+
+    def noise_floor(self, s0: float) -> float:
+        """How far the values move under a few ulps of the point: their rounding (and the slope's share
+        of a last-bit change), the floor under every difference quotient at s0."""
+        X = self.P + s0 * self.D
+        ds = 4 * EPS * max(float(np.max(np.abs(X))), 1e-300) / float(np.max(np.abs(self.D)))
+        v = self(s0 + ds * np.arange(-4, 5, dtype=float))
+        v = v[np.isfinite(v)]
+        return float(np.max(np.abs(v - v[v.size // 2]))) if v.size == 9 else 0.0
+
+
 # Vector kinds (lines through the domain, the locus): in vector_kinks, re-exported here
 from .vector_kinks import line_kinks, lines, locus_points, vector_scan  # noqa: E402, F401
