@@ -139,9 +139,20 @@ def _pair(ctx, chk, pts, sums, labels):
     for i, j in _candidates(ctx, pts, sums):
         a, b = pts[i], pts[j]
         sa, sb = (exact_mixture(chk, x, _distribution(ctx, x, labels)) for x in (a, b))
-        if finite(sa) and finite(sb) and (clearly_below(sa, sb, chk) or clearly_below(sb, sa, chk)):
+        if finite(sa) and finite(sb) and _apart(sa, sb, chk):
             return a, b, float(sa[0]), float(sb[0])
     return None
+
+
+SUM_FLOOR = 1e-30  # label sums are sums of O(1) losses that may cancel: 50-digit sums below this are 0
+
+
+def _apart(sa, sb, chk) -> bool:
+    """The label sums differ in every reading, beyond the re-check's tolerance and beyond the rounding of
+    a sum of losses that cancel (mean(z) - sum(y*z) summed over the labels is 0 up to 1e-50)."""
+    if all(max(abs(a), abs(b)) <= SUM_FLOOR for a, b in zip(sa, sb)):
+        return False
+    return clearly_below(sa, sb, chk) or clearly_below(sb, sa, chk)
 
 
 def _candidates(ctx, pts, sums) -> list:
