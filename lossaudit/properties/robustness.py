@@ -35,9 +35,9 @@ covers every target.""",
     figure_legend="its grade", csv_figure="grade")
 PROPERTY = SPEC.name
 ORDER = {"redescending": 0, "bounded": 1, "unbounded": 2}
-# the rounding error of a finite-difference slope of a callable, per unit of |L| (float64's 2.2e-16 over
-# the relative step 1e-4, times the Richardson step's gain): slopes below 1000 times it are not read
-FD_NOISE = 1e-11
+# the relative step of a callable's finite-difference slope (numeric.fd_gradient's): slopes below 1000
+# times its rounding error (growth.fd_noise) are not read
+FD_REL = 1e-4
 
 
 def search(ctx: Context):
@@ -299,7 +299,7 @@ def _vector_paths(ctx: Context) -> list[Path]:
             G = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
             L = np.abs(ctx.views.value(X, Y))
         if not ctx.views.exact and ctx.views.engine is None:  # differences lost in rounding are no data
-            G = np.where(_fd_noise(dom, X, L) > 1e-3 * G, np.nan, G)
+            G = np.where(growth.fd_noise(dom.room(X), X, L, FD_REL, 1) > 1e-3 * G, np.nan, G)
         at = np.cumsum([0] + [len(r[1]) for r in routes])
         for i, r in enumerate(routes):
             path = Path(r[0], G[at[i]:at[i + 1]], r[1], list(y),
@@ -309,17 +309,6 @@ def _vector_paths(ctx: Context) -> list[Path]:
             path.floor = growth.NOISE * max(1.0, float(first))  # gradients below this are rounding noise
             paths.append(path)
     return paths
-
-
-def _fd_noise(dom, X: np.ndarray, L: np.ndarray) -> np.ndarray:
-    """The rounding error of a finite-difference gradient at each row of X: about eps·|L| / step, and the
-    step shrinks with the room left to the domain's edge (a face of the simplex: noise grows as 1/room)."""
-    room = dom.room(X)
-    step = 1e-4 * np.maximum(1.0, np.abs(X).max(axis=1))
-    if room is not None:
-        step = np.minimum(step, 0.25 * np.asarray(room, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.maximum(FD_NOISE, 8 * np.finfo(float).eps / step) * np.maximum(1.0, L)
 
 
 def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
