@@ -347,7 +347,8 @@ def _fine_start(seg: np.ndarray) -> np.ndarray:
     feature right beside the start (a flat stretch 1e-7 long) lies between the first two points."""
     d = seg[:, -1] - seg[:, 0]
     fine = seg[:, :1] + FINE_STEPS[None, :, None] * d[:, None, :]
-    keep = FINE_STEPS[None, :] * np.linalg.norm(d, axis=1)[:, None] < np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1)[:, None]
+    first = np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1)
+    keep = FINE_STEPS[None, :] * np.linalg.norm(d, axis=1)[:, None] < first[:, None]
     fine = np.where(keep[:, :, None], fine, seg[:, 1:2])  # never past the segment's own second point
     return np.concatenate([seg[:, :1], fine, seg[:, 1:]], axis=1)
 

@@ -319,12 +319,36 @@ def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
     if not ctx.has_expression or route is None or not hasattr(route, "origin"):
         return None
     exprs = ctx.once(_gradient_exprs)
-    if exprs is None:
+    if exprs is None or not _admit_exact_path(ctx, exprs):
         return None
     at = {s: rational(v) for s, v in zip(ctx.loss.true_symbols, path.y_true)}
     limits = path_limits(exprs, ctx.loss.pred_symbols, at, route.origin, route.direction, route.infinite,
                          ctx.seconds)
     return None if limits is None else norm_of_limits(limits)
+
+
+EXACT_PATH_NODES = 20_000  # deterministic: tree nodes of gradient components taken to exact limits, summed
+#                            over the paths of one property (every path of the catalog's losses at K <= 8;
+#                            a K = 50 softmax composition's gradient alone has more): the rest decide by floats
+
+
+def _admit_exact_path(ctx: Context, exprs: list) -> bool:
+    """May one more path's gradient components go to exact limits? Counts their tree nodes against
+    EXACT_PATH_NODES; a refusal is noted once, in a sentence naming the limit."""
+    from ..budget import current_meter
+    from ..symbolic.core import tree_size
+    spent = ctx.once(_exact_work)
+    size = sum(tree_size(e) for e in exprs)
+    if spent[0] + size > EXACT_PATH_NODES:
+        current_meter().refuse(f"exact limits along the gross-error paths would take more than {EXACT_PATH_NODES} "
+                               f"nodes of gradient ({size} a path)")
+        return False
+    spent[0] += size
+    return True
+
+
+def _exact_work(ctx: Context) -> list:
+    return [0]  # nodes spent on exact path limits in this context (one list, updated in place)
 
 
 def _gradient_exprs(ctx: Context):
