@@ -11,6 +11,7 @@ from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, on_domain, pair_out_of_order, shrink_pair
 from . import PropertySpec
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
+from ._thin_starts import fine_start as _fine_start, structural_starts as _structural_starts
 
 SPEC = PropertySpec(
     name="monotonicity", short="mono", title="Monotonicity", order=60,
@@ -296,22 +297,33 @@ def _no_jump_up(case, st, b, ideal, margin, seconds) -> bool:
 # Vector predictions
 
 def _vector_witness(ctx: Context, chk: Checker, y):
-    """A (farther, closer) pair out of order along segments toward the ideal, from the samples and from
-    where the structure puts thin features: points a decade at a time toward each edge of the domain
-    (the others at the target's proportions) and beside the loss's kinks (a clip at p_j = 1e-7 flattens
-    a term next to the simplex's face: moving toward the ideal there raises the loss by ~1e-8 over a
-    stretch of 1e-7). Every segment is also read at steps of 1e-13 to 1e-1 of its length from its start,
-    and a rise must clear rtol x the values plus the rounding of values this large."""
+    """A (farther, closer) pair out of order along segments toward the ideal: from the samples, then from
+    where the structure puts thin features (`_structural_starts`: toward each edge of the domain, beside
+    the loss's kinks; a clip at p_j = 1e-7 flattens a term next to the simplex's face, and moving toward
+    the ideal there raises the loss by ~1e-8 over a stretch of 1e-7), those segments also read at steps
+    of 1e-13 to 5e-1 of their length from their start. A rise must clear rtol x the values plus the
+    rounding of values this large, and re-check."""
     Y = np.asarray(y, dtype=float)
-    X = np.concatenate([ctx.vector_samples(y, PROPERTY)] + _structural_starts(ctx, y, Y))
     rng = ctx.rng(PROPERTY, "segments", tuple(y))
-    seg = _fine_start(ctx.loss.kind.segments_toward_ideal(X, Y, rng))
+    seg = ctx.loss.kind.segments_toward_ideal(ctx.vector_samples(y, PROPERTY), Y, rng)
+    found = _pair_on_segments(ctx, chk, y, seg, from_start=False)
+    starts = _structural_starts(ctx, y, Y)
+    if found is None and len(starts):
+        seg = _fine_start(ctx.loss.kind.segments_toward_ideal(starts, Y, rng))
+        found = _pair_on_segments(ctx, chk, y, seg, from_start=True)
+    return found
+
+
+def _pair_on_segments(ctx: Context, chk: Checker, y, seg: np.ndarray, from_start: bool):
     if ctx.views.simplex:  # a segment between points of the simplex lies on it: keep rounding from moving it off
         seg = seg / seg.sum(axis=2, keepdims=True)
     n, m, k = seg.shape
-    vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
-    rows, cols, rel = _rises(ctx, seg, vals)
-    for q in np.argsort(-rel, kind="stable")[:TOP_CANDIDATES]:
+    flat = seg.reshape(-1, k)
+    inside = np.asarray(ctx.loss.pred_domain.inside(flat)).reshape(-1)  # rounding can land on the edge
+    vals = np.full(n * m, np.nan)
+    vals[inside] = ctx.views.value(flat[inside], np.asarray(y, dtype=float))
+    rows, cols, rel = _rises(ctx, seg, vals.reshape(n, m), from_start)
+    for q in np.argsort(-rel)[:TOP_CANDIDATES]:
         i, j = rows[q], cols[q]
         far, close = (seg[i, 0], seg[i, -j]) if j < 0 else (seg[i, j], seg[i, j + 1])
         far, close = [float(v) for v in far], [float(v) for v in close]
@@ -320,14 +332,14 @@ def _vector_witness(ctx: Context, chk: Checker, y):
     return None
 
 
-def _rises(ctx: Context, seg: np.ndarray, vals: np.ndarray):
+def _rises(ctx: Context, seg: np.ndarray, vals: np.ndarray, from_start: bool):
     """(rows, columns, relative rise) of the rises along the segments that clear rtol x the values plus
-    the rounding of values this large: between consecutive points (column j: points j, j + 1) and from
-    each segment's start (column -j: points 0 and j)."""
+    the rounding of values this large: between consecutive points (column j: points j, j + 1) and, when
+    `from_start`, from each segment's start (column -j: points 0 and j)."""
     reach = np.abs(seg).max(axis=2)
     typical = max(1.0, typical_magnitude(vals))
     rows, cols, rel = [], [], []
-    for start in (False, True):
+    for start in (False, True)[:1 + from_start]:
         base, r_base = (vals[:, :1], reach[:, :1]) if start else (vals[:, :-1], reach[:, :-1])
         rise = vals[:, 1:] - base
         size = np.abs(vals[:, 1:]) + np.abs(base)
@@ -337,74 +349,3 @@ def _rises(ctx: Context, seg: np.ndarray, vals: np.ndarray):
         cols.append(-1 - c if start else c)
         rel.append(rise[r, c] / (size[r, c] + 1e-300))
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(rel)
-
-
-FINE_STEPS = np.concatenate([np.array([1.0, 2.0, 5.0]) * 10.0 ** -e for e in range(13, 0, -1)])  # 1e-13 ... 5e-1
-
-
-def _fine_start(seg: np.ndarray) -> np.ndarray:
-    """The segments with points at FINE_STEPS of their length from their start inserted after it: a
-    feature right beside the start (a flat stretch 1e-7 long) lies between the first two points."""
-    d = seg[:, -1] - seg[:, 0]
-    fine = seg[:, :1] + FINE_STEPS[None, :, None] * d[:, None, :]
-    first = np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1)
-    keep = FINE_STEPS[None, :] * np.linalg.norm(d, axis=1)[:, None] < first[:, None]
-    fine = np.where(keep[:, :, None], fine, seg[:, 1:2])  # never past the segment's own second point
-    return np.concatenate([seg[:, :1], fine, seg[:, 1:]], axis=1)
-
-
-STRUCTURAL_LOCUS = 8  # kink points of the loss used as starts, per target
-
-
-def _structural_starts(ctx: Context, y, Y: np.ndarray) -> list:
-    """Starts where the structure puts thin features: a decade at a time toward each edge of the domain
-    with the other coordinates at the target's (their proportions on the simplex), and beside each known
-    kink point, on the side away from the ideal and toward it, at 1e-1 to 1e-10 of its distance."""
-    out = [_toward_edges(ctx, Y)]
-    pts = _locus_points(ctx, y)[:STRUCTURAL_LOCUS]
-    if pts:
-        P = np.asarray(pts, dtype=float)
-        h = 10.0 ** -np.arange(1, 11, dtype=float)
-        D = Y[None, :] - P
-        near = np.concatenate([P[:, None, :] - sgn * h[None, :, None] * D[:, None, :] for sgn in (1, -1)], axis=1)
-        near = np.concatenate([P, near.reshape(-1, P.shape[1])])
-        out.append(near[ctx.loss.pred_domain.inside(near)])
-    return [a for a in out if a.size]
-
-
-def _locus_points(ctx: Context, y) -> list:
-    """The loss's kink points for y (memoised: sparsity reads them too), for the first SPECIAL_TARGETS
-    targets (a callable's are found by scanning lines: seconds each), when the ideal is the target."""
-    from ..vector_kinks import SPECIAL_TARGETS, locus_points
-    if not ctx.loss.kind.ideal_is_target or y in ctx.targets and ctx.targets.index(y) >= SPECIAL_TARGETS:
-        return []
-    return locus_points(ctx, y)
-
-
-def _toward_edges(ctx: Context, Y: np.ndarray) -> np.ndarray:
-    dom, k = ctx.loss.pred_domain, ctx.loss.K
-    depth = 10.0 ** -np.arange(1, 13, dtype=float)
-    rows = []
-    if dom.on_simplex:
-        for i in range(min(k, EDGE_COORDINATES)):
-            rest = np.delete(Y, i)
-            if rest.sum() <= 0:
-                continue
-            X = np.zeros((depth.size, k))
-            X[:, i] = depth
-            X[:, np.arange(k) != i] = (1 - depth)[:, None] * (rest / rest.sum())[None, :]
-            rows.append(X)
-    elif dom.bounded and np.all((Y >= dom.lo) & (Y <= dom.hi)):
-        base = np.clip(Y, dom.lo + 1e-3 * (dom.hi - dom.lo), dom.hi - 1e-3 * (dom.hi - dom.lo))
-        for j in range(min(k, EDGE_COORDINATES)):
-            for end in (dom.lo, dom.hi):
-                X = np.tile(base, (depth.size, 1))
-                X[:, j] = end + np.sign(base[j] - end) * (dom.hi - dom.lo) * depth
-                rows.append(X)
-    if not rows:
-        return np.zeros((0, k))
-    X = np.concatenate(rows)
-    return X[ctx.loss.pred_domain.inside(X)]
-
-
-EDGE_COORDINATES = 8  # coordinates whose edges are approached: every one up to K = 8
