@@ -45,7 +45,9 @@ def search(ctx: Context):
 def _vector_growth(ctx: Context, y, Y: np.ndarray):
     """A `fails` Verdict when the Hessian's norm grows without bound along some path toward an edge (its
     increments per decade do not shrink, growth.trend: p^(-1/2) toward a face grows, a Hessian that
-    levels off near 1e8 converges), else None. The paths are evaluated in one batched call."""
+    levels off near 1e8 converges), else None. The paths are evaluated in one batched call. A callable's
+    Hessian is a finite difference: its rounding (growth.fd_noise, growing as room**-2 toward a face)
+    bounds what a path may show, and growth must clear it at every decade read."""
     paths = _vector_paths(ctx, Y)
     if not ctx.views.dense:  # large K: each norm is a Lanczos run; the first paths (every kind of route)
         paths = paths[:probes(ctx.loss.K)]
@@ -54,21 +56,21 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
     X = np.concatenate([p[1] for p in paths])
     with np.errstate(all="ignore"):
         norms = _hessian_norms(ctx, X, Y)
+    noise = _fd_hessian_noise(ctx, X, Y)
+    if noise is not None:  # differences lost in rounding are no data
+        norms = np.where(noise > FD_MEASURED * norms, np.nan, norms)
     at = np.cumsum([0] + [len(p[1]) for p in paths])
     for i, (label, P) in enumerate(paths):
-        if not growth.unbounded(norms[at[i]:at[i + 1]], per_decade=1):  # edge paths: a point a decade
+        e = None if noise is None else noise[at[i]:at[i + 1]]
+        if not growth.unbounded(norms[at[i]:at[i + 1]], per_decade=1, noise=e):  # a point a decade
             continue
-        precise = _hessian_norms(ctx, P, Y, precise=True)  # float64 can fake growth far out
+        # float64 can fake growth far out (a callable's precise Hessian is the same finite difference)
+        precise = norms[at[i]:at[i + 1]] if noise is not None else _hessian_norms(ctx, P, Y, precise=True)
         ok = np.isfinite(precise)
-        if not (ok.sum() >= 4 and growth.unbounded(precise, per_decade=1)):
+        if not (ok.sum() >= 4 and growth.unbounded(precise, per_decade=1, noise=e)):
             continue
-        route = paths[i]
-        if ctx.has_expression and hasattr(route, "origin"):
-            from ..symbolic.limits import hessian_limits_finite, rational
-            at_y = {s: rational(v) for s, v in zip(ctx.loss.true_symbols, Y)}
-            if hessian_limits_finite(ctx.loss.bound_expression, ctx.loss.pred_symbols, at_y, route.origin,
-                                     route.direction, route.infinite, ctx.seconds, ctx.loss.pred_domain.positive):
-                continue  # every entry has a finite exact limit: the float growth is not real
+        if _exact_limits_finite(ctx, paths[i], Y):
+            continue  # every entry has a finite exact limit: the float growth is not real
         pick = numeric.decade_indices(precise[ok], per_decade=1)
         return Verdict(PROPERTY, FAILS, COUNTEREXAMPLE,
                        f"Not smooth: at y_true = {fmt(y)} the Hessian's norm grows without bound as {label}: "
@@ -77,6 +79,31 @@ def _vector_growth(ctx: Context, y, Y: np.ndarray):
                        {"y_true": list(y), "toward": label, "points": P[ok][pick],
                         "curvatures": precise[ok][pick]}, {"constant": None})
     return None
+
+
+FD_MEASURED = 1e-3  # a finite-difference norm whose rounding exceeds this fraction of it is not read
+FD_HESSIAN_REL = 1e-3  # numeric.fd_hessian's relative step
+
+
+def _fd_hessian_noise(ctx: Context, X: np.ndarray, Y: np.ndarray):
+    """Per row of X, the rounding error of a callable's finite-difference Hessian norm (each entry's,
+    growth.fd_noise of order 2, times K for the norm of K x K entries); None when the Hessian is exact
+    (an expression's, or a callable's through automatic differentiation)."""
+    if ctx.views.exact or ctx.views.engine is not None:
+        return None
+    with np.errstate(all="ignore"):
+        L = ctx.views.value(X, Y)
+    return ctx.loss.K * growth.fd_noise(ctx.loss.pred_domain.room(X), X, L, FD_HESSIAN_REL, 2)
+
+
+def _exact_limits_finite(ctx: Context, route, Y: np.ndarray) -> bool:
+    if not (ctx.has_expression and hasattr(route, "origin")):
+        return False
+    from ..symbolic.limits import hessian_limits_finite, rational
+    at_y = {s: rational(v) for s, v in zip(ctx.loss.true_symbols, Y)}
+    return bool(hessian_limits_finite(ctx.loss.bound_expression, ctx.loss.pred_symbols, at_y, route.origin,
+                                      route.direction, route.infinite, ctx.seconds,
+                                      ctx.loss.pred_domain.positive))
 
 
 

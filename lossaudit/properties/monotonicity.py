@@ -11,6 +11,7 @@ from ..verdict import COUNTEREXAMPLE, FAILS, HOLDS, PROOF, SAMPLED, Verdict
 from ..witness import Checker, on_domain, pair_out_of_order, shrink_pair
 from . import PropertySpec
 from ._search import TOP_CANDIDATES, add_new, clearest, first_witness, simplest, violations
+from ._thin_starts import fine_start as _fine_start, structural_starts as _structural_starts
 
 SPEC = PropertySpec(
     name="monotonicity", short="mono", title="Monotonicity", order=60,
@@ -296,26 +297,55 @@ def _no_jump_up(case, st, b, ideal, margin, seconds) -> bool:
 # Vector predictions
 
 def _vector_witness(ctx: Context, chk: Checker, y):
+    """A (farther, closer) pair out of order along segments toward the ideal: from the samples, then from
+    where the structure puts thin features (`_structural_starts`: toward each edge of the domain, beside
+    the loss's kinks; a clip at p_j = 1e-7 flattens a term next to the simplex's face, and moving toward
+    the ideal there raises the loss by ~1e-8 over a stretch of 1e-7), those segments also read at steps
+    of 1e-13 to 5e-1 of their length from their start. A rise must clear rtol x the values plus the
+    rounding of values this large, and re-check."""
     Y = np.asarray(y, dtype=float)
-    X = ctx.vector_samples(y, PROPERTY)
     rng = ctx.rng(PROPERTY, "segments", tuple(y))
-    seg = ctx.loss.kind.segments_toward_ideal(X, Y, rng)
+    seg = ctx.loss.kind.segments_toward_ideal(ctx.vector_samples(y, PROPERTY), Y, rng)
+    found = _pair_on_segments(ctx, chk, y, seg, from_start=False)
+    starts = _structural_starts(ctx, y, Y)
+    if found is None and len(starts):
+        seg = _fine_start(ctx.loss.kind.segments_toward_ideal(starts, Y, rng))
+        found = _pair_on_segments(ctx, chk, y, seg, from_start=True)
+    return found
+
+
+def _pair_on_segments(ctx: Context, chk: Checker, y, seg: np.ndarray, from_start: bool):
     if ctx.views.simplex:  # a segment between points of the simplex lies on it: keep rounding from moving it off
         seg = seg / seg.sum(axis=2, keepdims=True)
     n, m, k = seg.shape
-    vals = ctx.views.value(seg.reshape(-1, k), Y).reshape(n, m)
-    rise = vals[:, 1:] - vals[:, :-1]
-    size = np.abs(vals[:, 1:]) + np.abs(vals[:, :-1])
-    reach = np.abs(seg).max(axis=2)
-    floor = 1e-13 * (1.0 + reach[:, 1:] + reach[:, :-1]) * max(1.0, typical_magnitude(vals))
-    strong = np.isfinite(rise) & (rise > ctx.budget.rtol * size + floor)
-    rows, cols = np.nonzero(strong)
-    if rows.size == 0:
-        return None
-    rel = rise[rows, cols] / (size[rows, cols] + 1e-300)
+    flat = seg.reshape(-1, k)
+    inside = np.asarray(ctx.loss.pred_domain.inside(flat)).reshape(-1)  # rounding can land on the edge
+    vals = np.full(n * m, np.nan)
+    vals[inside] = ctx.views.value(flat[inside], np.asarray(y, dtype=float))
+    rows, cols, rel = _rises(ctx, seg, vals.reshape(n, m), from_start)
     for q in np.argsort(-rel)[:TOP_CANDIDATES]:
-        far, close = seg[rows[q], cols[q]], seg[rows[q], cols[q] + 1]
+        i, j = rows[q], cols[q]
+        far, close = (seg[i, 0], seg[i, -j]) if j < 0 else (seg[i, j], seg[i, j + 1])
         far, close = [float(v) for v in far], [float(v) for v in close]
         if on_domain(chk, far) and on_domain(chk, close) and pair_out_of_order(chk, far, close, list(y)):
             return far, close
     return None
+
+
+def _rises(ctx: Context, seg: np.ndarray, vals: np.ndarray, from_start: bool):
+    """(rows, columns, relative rise) of the rises along the segments that clear rtol x the values plus
+    the rounding of values this large: between consecutive points (column j: points j, j + 1) and, when
+    `from_start`, from each segment's start (column -j: points 0 and j)."""
+    reach = np.abs(seg).max(axis=2)
+    typical = max(1.0, typical_magnitude(vals))
+    rows, cols, rel = [], [], []
+    for start in (False, True)[:1 + from_start]:
+        base, r_base = (vals[:, :1], reach[:, :1]) if start else (vals[:, :-1], reach[:, :-1])
+        rise = vals[:, 1:] - base
+        size = np.abs(vals[:, 1:]) + np.abs(base)
+        floor = 1e-13 * (1.0 + reach[:, 1:] + r_base) * typical
+        r, c = np.nonzero(np.isfinite(rise) & (rise > ctx.budget.rtol * size + floor))
+        rows.append(r)
+        cols.append(-1 - c if start else c)
+        rel.append(rise[r, c] / (size[r, c] + 1e-300))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(rel)

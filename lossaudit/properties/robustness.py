@@ -35,9 +35,9 @@ covers every target.""",
     figure_legend="its grade", csv_figure="grade")
 PROPERTY = SPEC.name
 ORDER = {"redescending": 0, "bounded": 1, "unbounded": 2}
-# the rounding error of a finite-difference slope of a callable, per unit of |L| (float64's 2.2e-16 over
-# the relative step 1e-4, times the Richardson step's gain): slopes below 1000 times it are not read
-FD_NOISE = 1e-11
+# the relative step of a callable's finite-difference slope (numeric.fd_gradient's): slopes below 1000
+# times its rounding error (growth.fd_noise) are not read
+FD_REL = 1e-4
 
 
 def search(ctx: Context):
@@ -299,7 +299,7 @@ def _vector_paths(ctx: Context) -> list[Path]:
             G = np.linalg.norm(ctx.views.grad(X, Y), axis=1)
             L = np.abs(ctx.views.value(X, Y))
         if not ctx.views.exact and ctx.views.engine is None:  # differences lost in rounding are no data
-            G = np.where(_fd_noise(dom, X, L) > 1e-3 * G, np.nan, G)
+            G = np.where(growth.fd_noise(dom.room(X), X, L, FD_REL, 1) > 1e-3 * G, np.nan, G)
         at = np.cumsum([0] + [len(r[1]) for r in routes])
         for i, r in enumerate(routes):
             path = Path(r[0], G[at[i]:at[i + 1]], r[1], list(y),
@@ -311,17 +311,6 @@ def _vector_paths(ctx: Context) -> list[Path]:
     return paths
 
 
-def _fd_noise(dom, X: np.ndarray, L: np.ndarray) -> np.ndarray:
-    """The rounding error of a finite-difference gradient at each row of X: about eps·|L| / step, and the
-    step shrinks with the room left to the domain's edge (a face of the simplex: noise grows as 1/room)."""
-    room = dom.room(X)
-    step = 1e-4 * np.maximum(1.0, np.abs(X).max(axis=1))
-    if room is not None:
-        step = np.minimum(step, 0.25 * np.asarray(room, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.maximum(FD_NOISE, 8 * np.finfo(float).eps / step) * np.maximum(1.0, L)
-
-
 def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
     """|lim ∇L| along a vector path, from exact limits of the gradient's components (projected onto the
     simplex's tangent space for distributions); None when unknown or not an expression."""
@@ -330,12 +319,36 @@ def _vector_exact_limit(ctx: Context, path: Path) -> float | None:
     if not ctx.has_expression or route is None or not hasattr(route, "origin"):
         return None
     exprs = ctx.once(_gradient_exprs)
-    if exprs is None:
+    if exprs is None or not _admit_exact_path(ctx, exprs):
         return None
     at = {s: rational(v) for s, v in zip(ctx.loss.true_symbols, path.y_true)}
     limits = path_limits(exprs, ctx.loss.pred_symbols, at, route.origin, route.direction, route.infinite,
                          ctx.seconds)
     return None if limits is None else norm_of_limits(limits)
+
+
+EXACT_PATH_NODES = 20_000  # deterministic: tree nodes of gradient components taken to exact limits, summed
+#                            over the paths of one property (every path of the catalog's losses at K <= 8;
+#                            a K = 50 softmax composition's gradient alone has more): the rest decide by floats
+
+
+def _admit_exact_path(ctx: Context, exprs: list) -> bool:
+    """May one more path's gradient components go to exact limits? Counts their tree nodes against
+    EXACT_PATH_NODES; a refusal is noted once, in a sentence naming the limit."""
+    from ..budget import current_meter
+    from ..symbolic.core import tree_size
+    spent = ctx.once(_exact_work)
+    size = sum(tree_size(e) for e in exprs)
+    if spent[0] + size > EXACT_PATH_NODES:
+        current_meter().refuse(f"exact limits along the gross-error paths would take more than {EXACT_PATH_NODES} "
+                               f"nodes of gradient ({size} a path)")
+        return False
+    spent[0] += size
+    return True
+
+
+def _exact_work(ctx: Context) -> list:
+    return [0]  # nodes spent on exact path limits in this context (one list, updated in place)
 
 
 def _gradient_exprs(ctx: Context):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .cases import Case
-from .core import X, derivative, guarded, is_finite_number, is_finite_value, to_float
+from .core import X, derivative, guarded, is_finite_number, is_finite_value, sign_of, to_float
 from .pieces import structure
 
 
@@ -373,11 +373,28 @@ def path_limits(exprs: list, pred_syms: list, at: dict, origin, direction, infin
         along = guarded(seconds, lambda e=e: e.xreplace(at).xreplace(path), default=None)
         if along is None:
             return None
-        lim = one_sided(along, sp.oo, "-", seconds)
+        lim = one_sided(_settled(along, seconds), sp.oo, "-", seconds)
         if lim is None or lim.has(sp.nan, sp.AccumBounds) or isinstance(lim, sp.Limit):
             return None
         out.append(lim)
     return out
+
+
+def _settled(expr, seconds: float):
+    """expr with each switch whose argument has a signed limit as X -> oo replaced by the value it keeps
+    from some X on (Heaviside(a) -> 1 when lim a > 0, sign(a) -> -1 when lim a < 0, Abs(a) -> a or -a):
+    a limit depends only on eventual values, and the switch-free form is what Gruntz handles fast."""
+    reps = {}
+    for f in expr.atoms(sp.Heaviside, sp.sign, sp.Abs):
+        a = f.args[0]
+        if X not in a.free_symbols:
+            continue
+        lim = one_sided(a, sp.oo, "-", seconds)
+        s = sign_of(lim) if lim is not None and lim.is_number else None
+        if s in (1, -1):
+            reps[f] = {sp.Heaviside: sp.Integer(1 if s > 0 else 0), sp.sign: sp.Integer(s),
+                       sp.Abs: s * a}[type(f)]
+    return expr.xreplace(reps) if reps else expr
 
 
 def norm_of_limits(limits: list) -> float:
