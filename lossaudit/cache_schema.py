@@ -79,14 +79,16 @@ def _plain(value, depth: int) -> bool:
 
 
 # the statistical properties' counterexamples name distributions, not one target (properties/_risk.py)
-TARGETLESS_EVIDENCE = {"calibration": ("eta", "f", "side"), "properness": ("q", "p", "expected"),
-                       "statistic": ("mean", "median", "quantiles", "expectiles"),
-                       "symmetry": ("labels", "a", "b", "sums")}
+# (one tuple of keys per evidence shape: calibration's binary one, and the multiclass one along z = a·e_0)
+TARGETLESS_EVIDENCE = {"calibration": (("eta", "f", "side"), ("q", "z", "direction", "risk_derivative")),
+                       "properness": (("q", "p", "expected"),),
+                       "statistic": (("mean", "median", "quantiles", "expectiles"),),
+                       "symmetry": (("labels", "a", "b", "sums"),)}
 
 
 def _fails_evidence(prop: str, evidence: dict) -> bool:
     if prop in TARGETLESS_EVIDENCE:
-        return all(k in evidence for k in TARGETLESS_EVIDENCE[prop])
+        return any(all(k in evidence for k in keys) for keys in TARGETLESS_EVIDENCE[prop])
     if not _point(evidence.get("y_true")):
         return False
     shapes = FAILS_EVIDENCE.get(prop)
