@@ -139,13 +139,8 @@ def smooth_in_x(expr) -> bool:
 
 def _domain(lo, hi):
     """X in terms of V > 0 sweeping the open domain (lo, hi)."""
-    if lo == -sp.oo and hi == sp.oo:
-        return None
-    if hi == sp.oo:
-        return lo + V
-    if lo == -sp.oo:
-        return hi - V
-    return lo + (hi - lo) * V / (1 + V)
+    from .signs import _interval_substitution
+    return _interval_substitution(lo, hi, V)
 
 
 def _forms(expr):

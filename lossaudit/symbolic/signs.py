@@ -17,15 +17,15 @@ from .pieces import representative
 _T = sp.Symbol("t", positive=True)
 
 
-def _interval_substitution(lo, hi):
+def _interval_substitution(lo, hi, t=_T):
     """X in terms of a positive symbol t that sweeps exactly the open interval (lo, hi)."""
     if lo == -sp.oo and hi == sp.oo:
         return None
     if hi == sp.oo:
-        return lo + _T
+        return lo + t
     if lo == -sp.oo:
-        return hi - _T
-    return lo + (hi - lo) * _T / (1 + _T)
+        return hi - t
+    return lo + (hi - lo) * t / (1 + t)
 
 
 def prove_nonnegative(expr, lo, hi, seconds: float) -> bool:
