@@ -126,11 +126,11 @@ def _refined(ctx: Context, eta: float, f: np.ndarray, risk: np.ndarray, allowed:
     idx = np.flatnonzero(allowed)
     vals = risk[idx]
     best = float(vals.min())
+    g = lambda x: float(mixture(ctx, np.array([x]), [(eta, 1.0), (round(1 - eta, 12), -1.0)])[0])  # noqa: E731
     for j in np.argsort(vals, kind="stable")[:REFINED_MINIMA]:
         lo, hi = f[idx[max(j - 1, 0)]], f[idx[min(j + 1, idx.size - 1)]]
         if hi <= lo:
             continue
-        g = lambda x: float(mixture(ctx, np.array([x]), [(eta, 1.0), (round(1 - eta, 12), -1.0)])[0])  # noqa: E731
         r = minimize_scalar(g, bounds=(float(lo), float(hi)), method="bounded", options={"xatol": 1e-12})
         if np.isfinite(r.fun):
             best = min(best, float(r.fun))
